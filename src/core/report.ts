@@ -1,0 +1,101 @@
+// The report types shared by the engine, the CLI and the extension: what a scan says about each file.
+
+/** What a file is, decided by its content. Matches the `format` field of the CLI JSON contract. */
+export type FileFormat = 'dicom' | 'dicomdir' | 'nifti' | 'zip' | 'other';
+
+/**
+ * `identifying`: a high or medium finding exists. `clean`: medical, only low findings (or none).
+ * `unreadable`: medical but could not be fully read (never treated as clean). `not-medical`: nothing we know.
+ */
+export type Verdict = 'identifying' | 'clean' | 'unreadable' | 'not-medical';
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** Plain-language groups a person understands; the UI and CLI group findings by these. */
+export type Category =
+  | 'name'
+  | 'identifier'
+  | 'birth-date'
+  | 'contact'
+  | 'dates'
+  | 'people-and-institution'
+  | 'device'
+  | 'free-text'
+  | 'structured-content'
+  | 'private-data'
+  | 'uids'
+  | 'patient-characteristics'
+  | 'picture-content'
+  | 'face'
+  | 'other';
+
+export interface Finding {
+  /** 8 upper-case hex digits (`00100010`), or a non-DICOM field such as `nifti:descrip` or `zip:comment`. */
+  tag: string;
+  /** DICOM keyword, or a short name for non-DICOM fields and file-level risks. */
+  keyword: string;
+  category: Category;
+  severity: Severity;
+  /** Enclosing sequence tags, outermost first; empty at top level. */
+  sequence: string[];
+  private: boolean;
+  /** The value as text, decoded with the file's character set. Absent for binary or file-level findings. */
+  value?: string;
+  /** Private creator of a private element, when known. */
+  creator?: string;
+  /** Why this is a finding, when it is not simply "the standard lists this attribute". */
+  note?: string;
+  /** Set when the finding is a value that repeats an identifying value found elsewhere in the file. */
+  repeats?: { tag: string; keyword: string };
+}
+
+/** Who and what a file belongs to, for counting patients, studies and series across an upload. */
+export interface FileIdentity {
+  patientKey?: string;
+  studyUid?: string;
+  seriesUid?: string;
+  modality?: string;
+}
+
+export interface FileReport {
+  /** As given by the caller; inside a zip, `archive.zip!dir/IM0001`. */
+  path: string;
+  format: FileFormat;
+  verdict: Verdict;
+  /** Only for `unreadable`: what was wrong, in plain words. */
+  reason?: string;
+  findings: Finding[];
+  /** Bytes of the file that were read to decide (never the pixel data when it can be skipped). */
+  bytesRead: number;
+  size: number;
+  identity?: FileIdentity;
+  /** Reports of the entries of a container (zip), each with its own verdict. */
+  entries?: FileReport[];
+}
+
+export interface UploadSummary {
+  files: number;
+  identifying: number;
+  clean: number;
+  unreadable: number;
+  notMedical: number;
+  patients: number;
+  studies: number;
+  series: number;
+}
+
+export interface ScanReport {
+  files: FileReport[];
+  summary: UploadSummary;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITY_RANK[a] - SEVERITY_RANK[b];
+}
+
+/** The verdict rule for a file that was read completely: identifying when any high or medium finding exists. */
+export function verdictFor(findings: readonly Finding[]): 'identifying' | 'clean' {
+  return findings.some((f) => f.severity !== 'low') ? 'identifying' : 'clean';
+}
