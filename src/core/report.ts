@@ -51,9 +51,10 @@ export interface Finding {
 
 /** Who and what a file belongs to, for counting patients, studies and series across an upload. */
 export interface FileIdentity {
-  patientKey?: string;
-  studyUid?: string;
-  seriesUid?: string;
+  /** Keys built from patient ID and name, in memory only: never logged or stored by the extension. */
+  patientKeys: string[];
+  studyUids: string[];
+  seriesUids: string[];
   modality?: string;
 }
 

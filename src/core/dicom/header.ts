@@ -1,0 +1,239 @@
+// Reads the header of a DICOM file (file meta and dataset up to the pixel data) with dicom-parser,
+// taking only as many bytes as the header needs: the read starts small and grows only while the
+// header continues, and the pixel data is never read.
+
+import dicomParser from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
+import type { ByteSource } from '../source';
+import { bytesSource } from '../source';
+import { explicitVrAt, type DatasetEncoding } from '../sniff';
+import { implicitVr } from './dictionary';
+import { inflateRawLimited } from '../inflate';
+
+export const TRANSFER_SYNTAX = {
+  implicitLittle: '1.2.840.10008.1.2',
+  explicitLittle: '1.2.840.10008.1.2.1',
+  deflated: '1.2.840.10008.1.2.1.99',
+  explicitBig: '1.2.840.10008.1.2.2',
+} as const;
+
+export interface HeaderLimits {
+  /** First read of the dataset. */
+  initialBytes: number;
+  /** A header larger than this is not read (the file is then unreadable). */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_HEADER_LIMITS: HeaderLimits = { initialBytes: 256 * 1024, maxHeaderBytes: 64 * 1024 * 1024 };
+
+export type Layout = 'part10' | 'meta-no-preamble' | 'raw';
+
+export interface DicomHeader {
+  layout: Layout;
+  /** File meta group (0002), when the file has one. */
+  meta?: DataSet;
+  /** The dataset: every element before the pixel data (and the pixel data element's header). */
+  dataSet: DataSet;
+  transferSyntax?: string;
+  encoding: DatasetEncoding;
+  deflated: boolean;
+  /** Where the dataset starts in the file (for deflated files: where the deflated stream starts). */
+  datasetStart: number;
+  /** Whether the whole header was read. When false, `problem` says why in plain words. */
+  complete: boolean;
+  problem?: string;
+  /** Top-level pixel data, offsets relative to `dataSet.byteArray` (the dataset's bytes). */
+  pixelData?: { dataOffset: number; length: number; undefinedLength: boolean };
+}
+
+const PIXEL_DATA = 'x7fe00010';
+
+/** Thrown for files whose DICOM structure is too damaged to read anything. */
+export class DicomReadError extends Error {
+  override readonly name = 'DicomReadError';
+}
+
+function u16le(b: Uint8Array, p: number): number {
+  return b[p]! | (b[p + 1]! << 8);
+}
+
+function readString(ds: DataSet, tag: string): string | undefined {
+  const el = ds.elements[tag];
+  if (!el || el.dataOffset + el.length > ds.byteArray.length) return undefined;
+  let s = '';
+  for (let i = el.dataOffset; i < el.dataOffset + el.length; i++) s += String.fromCharCode(ds.byteArray[i]!);
+  return s.replace(/[\0\s]+$/, '').trim();
+}
+
+/** Reads the file meta group that starts at `offset`: explicit VR little endian as the standard says, or implicit where a writer got it wrong. */
+function readMeta(bytes: Uint8Array, offset: number): { meta: DataSet; end: number } {
+  const parser = dicomParser.littleEndianByteArrayParser;
+  const stream = new dicomParser.ByteStream(parser, bytes, offset);
+  const meta = new dicomParser.DataSet(parser, bytes, {});
+  meta.warnings = stream.warnings;
+  const explicit = explicitVrAt(bytes, offset);
+  while (stream.position + 8 <= bytes.length && u16le(bytes, stream.position) === 0x0002) {
+    const el = explicit
+      ? dicomParser.readDicomElementExplicit(stream, meta.warnings)
+      : dicomParser.readDicomElementImplicit(stream, undefined, implicitVr);
+    if (el.dataOffset + el.length > bytes.length) throw new DicomReadError('the file meta information is cut short');
+    meta.elements[el.tag] = el;
+  }
+  return { meta, end: stream.position };
+}
+
+function encodingFor(ts: string | undefined): DatasetEncoding {
+  if (ts === TRANSFER_SYNTAX.implicitLittle) return { explicit: false, littleEndian: true };
+  if (ts === TRANSFER_SYNTAX.explicitBig) return { explicit: true, littleEndian: false };
+  return { explicit: true, littleEndian: true };
+}
+
+interface ParseAttempt {
+  dataSet: DataSet;
+  reachedPixelData: boolean;
+  /** Ran off the end of the bytes it was given (so more bytes may complete it). */
+  ranOut: boolean;
+  error?: string;
+  tooDeep?: boolean;
+}
+
+function messageOf(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Parses a dataset from its first byte, stopping at the top-level pixel data. Never throws. */
+function parseDataset(bytes: Uint8Array, enc: DatasetEncoding): ParseAttempt {
+  const parser = enc.littleEndian ? dicomParser.littleEndianByteArrayParser : dicomParser.bigEndianByteArrayParser;
+  const stream = new dicomParser.ByteStream(parser, bytes, 0);
+  const dataSet = new dicomParser.DataSet(parser, bytes, {});
+  dataSet.warnings = stream.warnings;
+  try {
+    if (enc.explicit) {
+      dicomParser.parseDicomDataSetExplicit(dataSet, stream, bytes.length, { untilTag: PIXEL_DATA });
+    } else {
+      dicomParser.parseDicomDataSetImplicit(dataSet, stream, bytes.length, { untilTag: PIXEL_DATA, vrCallback: implicitVr });
+    }
+  } catch (e) {
+    if (e instanceof RangeError) {
+      return { dataSet, reachedPixelData: false, ranOut: false, error: messageOf(e), tooDeep: true };
+    }
+    return { dataSet, reachedPixelData: false, ranOut: true, error: messageOf(e) };
+  }
+  const reachedPixelData = dataSet.elements[PIXEL_DATA] !== undefined;
+  const eofWarning = dataSet.warnings.some((w) => /eof|end of (the )?(buffer|file)/i.test(w));
+  const ranOut = !reachedPixelData && (stream.position > bytes.length || eofWarning);
+  return { dataSet, reachedPixelData, ranOut, ...(ranOut ? { error: 'buffer overrun' } : {}) };
+}
+
+function plainProblem(attempt: ParseAttempt): string {
+  if (attempt.tooDeep) return 'its sequences are nested too deeply to read';
+  if (attempt.ranOut) return 'the file ends in the middle of its header (it may be cut short or damaged)';
+  return `its header is damaged (${attempt.error ?? 'unknown error'})`;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Reads a DICOM header from `source`, whose first bytes `head` the caller has already sniffed.
+ * Returns the parsed header with `complete` false and a plain `problem` when the header could only be
+ * read in part; throws DicomReadError only when nothing at all can be read.
+ */
+export async function readDicomHeader(
+  source: ByteSource,
+  sniffed: { layout: Layout; offset: number; encoding?: DatasetEncoding },
+  limits: HeaderLimits = DEFAULT_HEADER_LIMITS,
+): Promise<DicomHeader> {
+  const first = await source.read(0, Math.min(source.size, limits.initialBytes));
+  let meta: DataSet | undefined;
+  let datasetStart = sniffed.offset;
+  let transferSyntax: string | undefined;
+  let encoding = sniffed.encoding ?? { explicit: false, littleEndian: true };
+
+  if (sniffed.layout !== 'raw') {
+    let metaBytes = first;
+    // A meta group longer than the first read is absurd but possible: read it in full, within the limit.
+    if (metaBytes.length < source.size && metaBytes.length < 1024 * 1024) {
+      const declared = u16le(first, sniffed.offset) === 0x0002 ? first.length : 0;
+      if (declared === 0) metaBytes = await source.read(0, Math.min(source.size, 1024 * 1024));
+    }
+    const read = readMeta(metaBytes, sniffed.offset);
+    meta = read.meta;
+    datasetStart = read.end;
+    transferSyntax = readString(meta, 'x00020010');
+    encoding = encodingFor(transferSyntax);
+  }
+
+  const deflated = transferSyntax === TRANSFER_SYNTAX.deflated;
+  let stream: ByteSource;
+  if (deflated) {
+    // The whole dataset is one deflate stream; header and pixel data are inflated together, within the limit.
+    const compressed = await source.read(datasetStart, source.size);
+    stream = bytesSource(inflateRawLimited(compressed, limits.maxHeaderBytes));
+  } else {
+    stream = {
+      size: source.size - datasetStart,
+      read: (s, e) => (datasetStart + e <= first.length
+        ? Promise.resolve(first.subarray(datasetStart + s, datasetStart + e))
+        : source.read(datasetStart + s, datasetStart + e)),
+    };
+  }
+
+  // A transfer syntax that says explicit VR over data written implicitly (or the reverse) is a known
+  // writer bug: trust the bytes of the first element.
+  const peek = await stream.read(0, 8);
+  if (peek.length >= 6 && encoding.littleEndian) {
+    const bytesSayExplicit = explicitVrAt(peek, 0);
+    if (bytesSayExplicit !== encoding.explicit) encoding = { explicit: bytesSayExplicit, littleEndian: true };
+  }
+
+  let bytes = new Uint8Array(0);
+  let want = Math.min(stream.size, Math.max(limits.initialBytes - datasetStart, 4096));
+  for (;;) {
+    bytes = concat(bytes, await stream.read(bytes.length, want));
+    const attempt = parseDataset(bytes, encoding);
+    const atEnd = bytes.length >= stream.size;
+    const done = attempt.reachedPixelData || (!attempt.error && atEnd) || (!attempt.ranOut && attempt.error !== undefined);
+    if (done || atEnd || attempt.tooDeep) {
+      const complete = attempt.reachedPixelData || (attempt.error === undefined && !attempt.ranOut);
+      const pixel = attempt.dataSet.elements[PIXEL_DATA];
+      return {
+        layout: sniffed.layout,
+        ...(meta ? { meta } : {}),
+        dataSet: attempt.dataSet,
+        ...(transferSyntax ? { transferSyntax } : {}),
+        encoding,
+        deflated,
+        datasetStart,
+        complete,
+        ...(complete ? {} : { problem: plainProblem(attempt) }),
+        ...(pixel ? { pixelData: pixelInfo(pixel) } : {}),
+      };
+    }
+    if (want >= limits.maxHeaderBytes) {
+      return {
+        layout: sniffed.layout,
+        ...(meta ? { meta } : {}),
+        dataSet: attempt.dataSet,
+        ...(transferSyntax ? { transferSyntax } : {}),
+        encoding,
+        deflated,
+        datasetStart,
+        complete: false,
+        problem: `its header is larger than ${Math.round(limits.maxHeaderBytes / (1024 * 1024))} MB, more than this tool reads`,
+      };
+    }
+    want = Math.min(stream.size, limits.maxHeaderBytes, want * 4);
+  }
+}
+
+function pixelInfo(el: Element): { dataOffset: number; length: number; undefinedLength: boolean } {
+  return { dataOffset: el.dataOffset, length: el.length, undefinedLength: el.hadUndefinedLength === true };
+}

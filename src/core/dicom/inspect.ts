@@ -1,0 +1,332 @@
+// Walks a parsed DICOM dataset at every depth and turns what it holds into findings: every PS3.15
+// E.1-1 row, private elements with their creators, overlays and curves, burned-in text risk, and
+// identifying values repeated in other text.
+
+import dicomParser from 'dicom-parser';
+import type { DataSet, Element, Item } from 'dicom-parser';
+import { PROFILE_ROWS, type ProfileRow } from '../../data/confidentiality-profile';
+import type { Category, Finding, Severity } from '../report';
+import { charsetDecoder, type CharsetDecoder } from './charset';
+import { classifyRow } from './classify';
+import { lookupTag, implicitVr } from './dictionary';
+import { findRepeats } from './repeats';
+
+const ROWS = new Map<string, ProfileRow>();
+let CURVE_ROW: ProfileRow | undefined;
+let OVERLAY_DATA_ROW: ProfileRow | undefined;
+let OVERLAY_COMMENTS_ROW: ProfileRow | undefined;
+for (const row of PROFILE_ROWS) {
+  if (row.tag === '50XXXXXX') CURVE_ROW = row;
+  else if (row.tag === '60XX3000') OVERLAY_DATA_ROW = row;
+  else if (row.tag === '60XX4000') OVERLAY_COMMENTS_ROW = row;
+  else ROWS.set(row.tag, row);
+}
+
+/** The E.1-1 row that governs a standard (even-group) tag, including the repeating overlay and curve groups. */
+export function profileRowFor(tag: string): ProfileRow | undefined {
+  const exact = ROWS.get(tag);
+  if (exact) return exact;
+  const group = parseInt(tag.slice(0, 4), 16);
+  const element = tag.slice(4);
+  if (group >= 0x5000 && group <= 0x501e && group % 2 === 0) return CURVE_ROW;
+  if (group >= 0x6000 && group <= 0x601e && group % 2 === 0) {
+    if (element === '3000') return OVERLAY_DATA_ROW;
+    if (element === '4000') return OVERLAY_COMMENTS_ROW;
+  }
+  return undefined;
+}
+
+const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+
+/** Values written by de-identification tools in place of the real one. */
+const PLACEHOLDER = /^(anonymi[sz]ed|anonymous|anon|removed|deleted|redacted|unknown|none|n\/a|na|null|patient|test|x+|\*+|-+|0+|\^+|\?+|(x+[\^\s]?)+)$/i;
+
+/** Longest value text kept in a finding. */
+const MAX_VALUE_CHARS = 1024;
+
+/** A text value seen anywhere in the file, for the search of repeated identifying values. */
+export interface TextValue {
+  tag: string;
+  keyword: string;
+  vr: string;
+  sequence: string[];
+  private: boolean;
+  creator?: string;
+  value: string;
+  /** Index into the findings list when this element is already a finding. */
+  finding?: number;
+}
+
+/** The top-level facts the scan needs beyond the findings. */
+export interface DicomFacts {
+  modality?: string;
+  sopClassUid?: string;
+  imageType?: string;
+  burnedInAnnotation?: string;
+  recognizableVisualFeatures?: string;
+  bodyPart?: string;
+  descriptions: string[];
+  patientKeys: string[];
+  studyUids: string[];
+  seriesUids: string[];
+  numberOfFrames?: number;
+  sliceThickness?: number;
+  hasPixelData: boolean;
+  isDicomdir: boolean;
+}
+
+export interface Inspection {
+  findings: Finding[];
+  facts: DicomFacts;
+  /** Items that could not be read as sequences (counted, not fatal). */
+  unreadableItems: number;
+}
+
+interface Walk {
+  findings: Finding[];
+  texts: TextValue[];
+  littleEndian: boolean;
+  unreadableItems: number;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function elementBytes(ds: DataSet, el: Element): Uint8Array | undefined {
+  if (el.hadUndefinedLength || el.length === 0xffffffff) return undefined;
+  const end = el.dataOffset + el.length;
+  if (el.dataOffset < 0 || end > ds.byteArray.length) return undefined;
+  return ds.byteArray.subarray(el.dataOffset, end);
+}
+
+function readNumbers(ds: DataSet, el: Element, vr: string): string | undefined {
+  const bytes = elementBytes(ds, el);
+  if (!bytes || bytes.length === 0) return undefined;
+  const size = vr === 'FD' ? 8 : vr === 'US' || vr === 'SS' ? 2 : 4;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = ds.byteArrayParser === dicomParser.littleEndianByteArrayParser;
+  const out: string[] = [];
+  for (let p = 0; p + size <= bytes.length && out.length < 16; p += size) {
+    switch (vr) {
+      case 'US': out.push(String(view.getUint16(p, le))); break;
+      case 'SS': out.push(String(view.getInt16(p, le))); break;
+      case 'UL': out.push(String(view.getUint32(p, le))); break;
+      case 'SL': out.push(String(view.getInt32(p, le))); break;
+      case 'FL': out.push(String(view.getFloat32(p, le))); break;
+      default: out.push(String(view.getFloat64(p, le)));
+    }
+  }
+  return out.join('\\');
+}
+
+/** Whether bytes of unknown type read as text (private values in implicit-VR files arrive this way). */
+function printable(bytes: Uint8Array): boolean {
+  if (bytes.length === 0 || bytes.length > 64 * 1024) return false;
+  let good = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if ((c >= 0x20 && c < 0x7f) || c >= 0xa0 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x1b || (c === 0 && i >= bytes.length - 1)) good++;
+  }
+  return good === bytes.length && bytes.some((c) => c > 0x20);
+}
+
+function clip(value: string): string {
+  return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
+}
+
+/** Items of a sequence that dicom-parser left unparsed: UN-encoded (implicit VR inside) and private ones. */
+function itemsOf(ds: DataSet, el: Element, vr: string, walk: Walk): Item[] | undefined {
+  if (el.items) return el.items;
+  if (el.hadUndefinedLength || el.length < 8 || el.dataOffset + el.length > ds.byteArray.length) return undefined;
+  if (vr !== 'UN' && vr !== 'SQ') return undefined;
+  const b = ds.byteArray;
+  const p = el.dataOffset;
+  // Items are (FFFE,E000); in a UN value they are always little endian.
+  if (!(b[p] === 0xfe && b[p + 1] === 0xff && b[p + 2] === 0x00 && b[p + 3] === 0xe0)) return undefined;
+  try {
+    const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, b, p);
+    const copy: Element = { tag: el.tag, length: el.length, dataOffset: p };
+    dicomParser.readSequenceItemsImplicit(stream, copy, implicitVr);
+    return copy.items;
+  } catch {
+    walk.unreadableItems++;
+    return undefined;
+  }
+}
+
+function addFinding(walk: Walk, f: Finding): number {
+  walk.findings.push(f);
+  return walk.findings.length - 1;
+}
+
+function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder, walk: Walk, topLevel: boolean): void {
+  const elements = ds.elements;
+  const scsElement = elements['x00080005'];
+  const scsBytes = scsElement ? elementBytes(ds, scsElement) : undefined;
+  const decoder = scsBytes ? charsetDecoder(latin1(scsBytes)) : inherited;
+  const creators = new Map<number, string>();
+  const keys = Object.keys(elements).sort();
+  for (const key of keys) {
+    const tag = key.slice(1).toUpperCase();
+    const group = parseInt(tag.slice(0, 4), 16);
+    const elementNumber = parseInt(tag.slice(4), 16);
+    if (group % 2 === 1 && elementNumber >= 0x10 && elementNumber <= 0xff) {
+      const bytes = elementBytes(ds, elements[key]!);
+      if (bytes) creators.set(group * 0x100 + elementNumber, decoder.decode(bytes, 'LO'));
+    }
+  }
+  for (const key of keys) {
+    const el = elements[key]!;
+    const tag = key.slice(1).toUpperCase();
+    const group = parseInt(tag.slice(0, 4), 16);
+    const elementNumber = parseInt(tag.slice(4), 16);
+    if (elementNumber === 0 || group === 0x0002 || group === 0xfffe) continue; // group lengths, meta, delimiters
+    if (topLevel && tag === '7FE00010') continue; // the pixel data itself is never read
+    const isPrivate = group % 2 === 1;
+    if (isPrivate && elementNumber >= 0x10 && elementNumber <= 0xff) continue; // creators name vendors, not people
+    const dictionary = isPrivate ? undefined : lookupTag(tag);
+    let vr = el.vr ?? dictionary?.vr ?? 'UN';
+    if (vr === 'UN' && dictionary?.vr && dictionary.vr !== 'UN') vr = dictionary.vr === 'SQ' ? 'SQ' : vr;
+    const row = isPrivate ? undefined : profileRowFor(tag);
+    const keyword = row?.keyword ?? dictionary?.keyword ?? (isPrivate ? 'PrivateAttribute' : `Unknown${tag}`);
+    const creator = isPrivate ? creators.get(group * 0x100 + (elementNumber >> 8)) : undefined;
+
+    const items = vr === 'SQ' || vr === 'UN' || el.items ? itemsOf(ds, el, vr, walk) : undefined;
+    if (items) {
+      const nonEmpty = items.filter((item) => item.dataSet && Object.keys(item.dataSet.elements).length > 0);
+      if (nonEmpty.length > 0 && (row || isPrivate)) {
+        const c = isPrivate ? { category: 'private-data' as Category, severity: 'medium' as Severity } : classifyRow(row!, 'SQ');
+        addFinding(walk, {
+          tag, keyword, category: c.category, severity: c.severity, sequence: [...sequence], private: isPrivate,
+          value: `${nonEmpty.length} item${nonEmpty.length === 1 ? '' : 's'}`,
+          ...(creator ? { creator } : {}),
+        });
+      }
+      for (const item of items) {
+        if (item.dataSet) walkDataSet(item.dataSet, [...sequence, tag], decoder, walk, false);
+      }
+      continue;
+    }
+
+    const bytes = elementBytes(ds, el);
+    let value: string | undefined;
+    let textVr = vr;
+    if (bytes && TEXT_VRS.has(vr)) value = decoder.decode(bytes, vr);
+    else if (bytes && (vr === 'US' || vr === 'SS' || vr === 'UL' || vr === 'SL' || vr === 'FL' || vr === 'FD')) value = readNumbers(ds, el, vr);
+    else if (bytes && (vr === 'UN' || vr === 'OB') && printable(bytes) && (isPrivate || vr === 'UN')) {
+      value = decoder.decode(bytes, 'LT');
+      textVr = 'LT';
+    }
+    const hasContent = value !== undefined ? value.trim().length > 0 : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
+    if (!hasContent) continue;
+
+    let findingIndex: number | undefined;
+    if (row) {
+      const c = classifyRow(row, vr);
+      const placeholder = value !== undefined && PLACEHOLDER.test(value.replace(/[\^=\s]+$/, '').trim());
+      findingIndex = addFinding(walk, {
+        tag, keyword, category: c.category,
+        severity: placeholder ? 'low' : c.severity,
+        sequence: [...sequence], private: false,
+        ...(value !== undefined ? { value: clip(value) } : { note: `${el.hadUndefinedLength ? 'undefined-length' : el.length + ' bytes of'} binary data` }),
+        ...(placeholder ? { note: 'looks like a placeholder left by a de-identification tool' } : {}),
+      });
+    } else if (isPrivate) {
+      const textual = value !== undefined && textVr !== 'UN';
+      findingIndex = addFinding(walk, {
+        tag, keyword, category: 'private-data', severity: textual ? 'medium' : 'low',
+        sequence: [...sequence], private: true,
+        ...(creator ? { creator } : {}),
+        ...(textual ? { value: clip(value!) } : { note: `${el.length} bytes of vendor data` }),
+      });
+    }
+    if (value !== undefined && textVr !== 'UI') {
+      walk.texts.push({
+        tag, keyword, vr: textVr, sequence: [...sequence], private: isPrivate, value,
+        ...(creator ? { creator } : {}),
+        ...(findingIndex !== undefined ? { finding: findingIndex } : {}),
+      });
+    }
+  }
+}
+
+function topString(ds: DataSet, tag: string, decoder: CharsetDecoder): string | undefined {
+  const el = ds.elements[`x${tag.toLowerCase()}`];
+  if (!el) return undefined;
+  const bytes = elementBytes(ds, el);
+  if (!bytes) return undefined;
+  const vr = el.vr ?? lookupTag(tag)?.vr ?? 'LO';
+  const v = decoder.decode(bytes, vr).trim();
+  return v.length > 0 ? v : undefined;
+}
+
+function collectIdentity(ds: DataSet, decoder: CharsetDecoder, facts: DicomFacts): void {
+  const patientId = topString(ds, '00100020', decoder) ?? '';
+  const patientName = topString(ds, '00100010', decoder) ?? '';
+  if (patientId || patientName) facts.patientKeys.push(`${patientId}\u0000${patientName}`);
+  const study = topString(ds, '0020000D', decoder);
+  if (study) facts.studyUids.push(study);
+  const series = topString(ds, '0020000E', decoder);
+  if (series) facts.seriesUids.push(series);
+}
+
+/** Inspects a parsed dataset. `meta` is the file meta group, used to recognise a DICOMDIR. */
+export function inspectDataSet(dataSet: DataSet, littleEndian: boolean, meta?: DataSet): Inspection {
+  const walk: Walk = { findings: [], texts: [], littleEndian, unreadableItems: 0 };
+  const rootDecoder = charsetDecoder(undefined);
+  walkDataSet(dataSet, [], rootDecoder, walk, true);
+
+  const scs = dataSet.elements['x00080005'];
+  const scsBytes = scs ? elementBytes(dataSet, scs) : undefined;
+  const decoder = scsBytes ? charsetDecoder(latin1(scsBytes)) : rootDecoder;
+  const mediaClass = meta ? topString(meta, '00020002', rootDecoder) : undefined;
+  const records = dataSet.elements['x00041220'];
+  const isDicomdir = mediaClass === '1.2.840.10008.1.3.10' || records !== undefined;
+  const frames = Number(topString(dataSet, '00280008', decoder));
+  const thickness = Number(topString(dataSet, '00180050', decoder));
+  const facts: DicomFacts = {
+    descriptions: ['00081030', '0008103E', '00181030', '00180015'].map((t) => topString(dataSet, t, decoder)).filter((v): v is string => v !== undefined),
+    patientKeys: [], studyUids: [], seriesUids: [],
+    hasPixelData: dataSet.elements['x7fe00010'] !== undefined,
+    isDicomdir,
+  };
+  const assign = (key: 'modality' | 'sopClassUid' | 'imageType' | 'burnedInAnnotation' | 'recognizableVisualFeatures' | 'bodyPart', tag: string): void => {
+    const v = topString(dataSet, tag, decoder);
+    if (v !== undefined) facts[key] = v.toUpperCase();
+  };
+  assign('modality', '00080060');
+  assign('sopClassUid', '00080016');
+  assign('imageType', '00080008');
+  assign('burnedInAnnotation', '00280301');
+  assign('recognizableVisualFeatures', '00280302');
+  assign('bodyPart', '00180015');
+  if (Number.isFinite(frames) && frames > 0) facts.numberOfFrames = frames;
+  if (Number.isFinite(thickness) && thickness > 0) facts.sliceThickness = thickness;
+
+  if (isDicomdir && records?.items) {
+    for (const item of records.items) {
+      if (!item.dataSet) continue;
+      const type = topString(item.dataSet, '00041430', decoder)?.toUpperCase();
+      if (type === 'PATIENT') {
+        const id = topString(item.dataSet, '00100020', decoder) ?? '';
+        const name = topString(item.dataSet, '00100010', decoder) ?? '';
+        if (id || name) facts.patientKeys.push(`${id}\u0000${name}`);
+      } else if (type === 'STUDY') {
+        const uid = topString(item.dataSet, '0020000D', decoder);
+        if (uid) facts.studyUids.push(uid);
+      } else if (type === 'SERIES') {
+        const uid = topString(item.dataSet, '0020000E', decoder);
+        if (uid) facts.seriesUids.push(uid);
+      }
+    }
+  } else {
+    collectIdentity(dataSet, decoder, facts);
+  }
+
+  findRepeats(walk.findings, walk.texts);
+  return { findings: walk.findings, facts, unreadableItems: walk.unreadableItems };
+}

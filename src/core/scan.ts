@@ -1,0 +1,351 @@
+// Files in, report out: the one entry point the CLI and the extension call to check medical image files.
+
+import type { Finding, FileReport, ScanReport, UploadSummary, FileFormat } from './report';
+import { verdictFor } from './report';
+import { countingSource, bytesSource, type ByteSource } from './source';
+import { sniff, SNIFF_BYTES, type Sniffed } from './sniff';
+import { readDicomHeader, DicomReadError, DEFAULT_HEADER_LIMITS, type HeaderLimits } from './dicom/header';
+import { inspectDataSet, type DicomFacts } from './dicom/inspect';
+import { findRepeats } from './dicom/repeats';
+import type { TextValue } from './dicom/inspect';
+import { readZip, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip';
+import { readNifti } from './nifti/nifti';
+import { inflatedSource } from './inflate';
+
+export interface ScanOptions {
+  header?: HeaderLimits;
+  zip?: Partial<ZipLimits>;
+  /** Called after each top-level file, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+  /** How many files are read at once. */
+  concurrency?: number;
+}
+
+export interface ScanInput {
+  /** Shown in the report: a path as given, or a file name. */
+  path: string;
+  source: ByteSource;
+}
+
+/** Modalities whose pictures usually carry burned-in text (PS3.15 E.3.1 and common practice). */
+const BURNED_IN_MODALITIES = new Set(['US', 'SC', 'XC', 'ES', 'OT', 'DOC', 'GM', 'SM']);
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const HEAD = /\b(HEAD|BRAIN|SKULL|CRAN\w*|NEURO\w*|FACE|FACIAL|ORBITS?|SINUS\w*|IAC|PITUITARY|TMJ|DENTAL|MAXILL\w*|MANDIBLE|CEREBR\w*|HEAD ?NECK|NECK)\b/;
+/** A face can be rendered from this many head slices, or this much coverage in millimetres. */
+const FACE_MIN_SLICES = 20;
+const FACE_MIN_SLICES_UNKNOWN_SPACING = 40;
+const FACE_MIN_COVERAGE_MM = 60;
+
+interface Scanned {
+  report: FileReport;
+  /** DICOM facts of this file and of the DICOM files inside it, for the upload-level checks. */
+  facts: Array<{ report: FileReport; facts: DicomFacts }>;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : typeof e === 'string' ? e : 'unknown error';
+}
+
+function unreadable(path: string, format: FileFormat, size: number, bytesRead: number, reason: string, findings: Finding[] = []): FileReport {
+  return { path, format, verdict: 'unreadable', reason, findings, bytesRead, size };
+}
+
+function pictureFindings(facts: DicomFacts): Finding[] {
+  const out: Finding[] = [];
+  if (facts.hasPixelData) {
+    const screen = /SCREEN|SAVE/.test(facts.imageType ?? '');
+    const risky =
+      BURNED_IN_MODALITIES.has(facts.modality ?? '') || (facts.sopClassUid ?? '').startsWith(SECONDARY_CAPTURE) || screen;
+    if (facts.burnedInAnnotation === 'YES') {
+      out.push({
+        tag: '00280301', keyword: 'BurnedInAnnotation', category: 'picture-content', severity: 'medium', sequence: [],
+        private: false, value: 'YES', note: 'the picture itself shows identifying text',
+      });
+    } else if (facts.burnedInAnnotation === undefined && risky) {
+      out.push({
+        tag: '00280301', keyword: 'BurnedInAnnotation', category: 'picture-content', severity: 'medium', sequence: [],
+        private: false, note: `the picture itself may show identifying text (${screen ? 'a screen capture' : `modality ${facts.modality ?? 'secondary capture'}`}, and the file does not say it has none)`,
+      });
+    }
+  }
+  if (facts.recognizableVisualFeatures === 'YES') {
+    out.push({
+      tag: '00280302', keyword: 'RecognizableVisualFeatures', category: 'face', severity: 'medium', sequence: [],
+      private: false, value: 'YES', note: 'the file says the picture shows recognisable features such as a face',
+    });
+  }
+  return out;
+}
+
+async function scanDicom(path: string, source: ByteSource & { bytesRead: number }, sniffed: Extract<Sniffed, { kind: 'dicom' }>, opts: ScanOptions): Promise<Scanned> {
+  let header;
+  try {
+    header = await readDicomHeader(source, sniffed, opts.header ?? DEFAULT_HEADER_LIMITS);
+  } catch (e) {
+    const reason = e instanceof DicomReadError ? e.message : `its header could not be read (${messageOf(e)})`;
+    return { report: unreadable(path, 'dicom', source.size, source.bytesRead, reason), facts: [] };
+  }
+  const inspection = inspectDataSet(header.dataSet, header.encoding.littleEndian, header.meta);
+  const findings = [...inspection.findings, ...pictureFindings(inspection.facts)];
+  const format: FileFormat = inspection.facts.isDicomdir ? 'dicomdir' : 'dicom';
+  const identity = identityOf(inspection.facts);
+  const report: FileReport = header.complete
+    ? { path, format, verdict: verdictFor(findings), findings, bytesRead: source.bytesRead, size: source.size, identity }
+    : { ...unreadable(path, format, source.size, source.bytesRead, header.problem ?? 'its header could not be read', findings), identity };
+  return { report, facts: [{ report, facts: inspection.facts }] };
+}
+
+function identityOf(facts: DicomFacts): FileReport['identity'] {
+  return {
+    patientKeys: [...new Set(facts.patientKeys)],
+    studyUids: [...new Set(facts.studyUids)],
+    seriesUids: [...new Set(facts.seriesUids)],
+    ...(facts.modality ? { modality: facts.modality } : {}),
+  };
+}
+
+async function scanNiftiFile(path: string, source: ByteSource & { bytesRead: number }, opts: ScanOptions): Promise<Scanned> {
+  let nifti;
+  try {
+    nifti = await readNifti(source);
+  } catch (e) {
+    return { report: unreadable(path, 'nifti', source.size, source.bytesRead, `its NIfTI header could not be read (${messageOf(e)})`), facts: [] };
+  }
+  const findings: Finding[] = [];
+  const texts: TextValue[] = [];
+  const facts: Scanned['facts'] = [];
+  let complete = true;
+  for (const t of nifti.texts) {
+    const tag = `nifti:${t.field}`;
+    findings.push({ tag, keyword: t.field, category: 'free-text', severity: 'medium', sequence: [], private: false, value: t.value });
+    texts.push({ tag, keyword: t.field, vr: 'LT', sequence: [], private: false, value: t.value, finding: findings.length - 1 });
+  }
+  for (const ext of nifti.extensions) {
+    const tag = `nifti:extension:${ext.code}`;
+    if (ext.code === 2) {
+      const inner = await scanDicomBytes(`${path}#extension`, ext.data, opts);
+      for (const f of inner.report.findings) findings.push({ ...f, note: f.note ? `${f.note}; in the NIfTI DICOM extension` : 'in the NIfTI DICOM extension' });
+      if (inner.report.verdict === 'unreadable' || inner.report.format === 'other') complete = false;
+      facts.push(...inner.facts);
+      continue;
+    }
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(ext.data).replace(/\0+$/, '');
+    const printable = text.length > 0 && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text);
+    if (printable) {
+      findings.push({ tag, keyword: `extension${ext.code}`, category: 'free-text', severity: 'medium', sequence: [], private: false, value: text.length > 1024 ? `${text.slice(0, 1024)}…` : text });
+      texts.push({ tag, keyword: `extension${ext.code}`, vr: 'LT', sequence: [], private: false, value: text, finding: findings.length - 1 });
+    } else {
+      findings.push({ tag, keyword: `extension${ext.code}`, category: 'other', severity: 'low', sequence: [], private: false, note: `${ext.data.length} bytes of binary extension data` });
+    }
+  }
+  findRepeats(findings, texts);
+  const report: FileReport = complete
+    ? { path, format: 'nifti', verdict: verdictFor(findings), findings, bytesRead: source.bytesRead, size: source.size }
+    : unreadable(path, 'nifti', source.size, source.bytesRead, 'its DICOM header extension could not be read', findings);
+  const identity = facts[0] ? identityOf(facts[0].facts) : undefined;
+  if (identity) report.identity = identity;
+  return { report, facts };
+}
+
+async function scanDicomBytes(path: string, bytes: Uint8Array, opts: ScanOptions): Promise<Scanned> {
+  const source = countingSource(bytesSource(bytes));
+  const sniffed = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length);
+  if (sniffed.kind !== 'dicom') {
+    return { report: unreadable(path, 'other', bytes.length, 0, 'the embedded DICOM header is not a DICOM dataset'), facts: [] };
+  }
+  return scanDicom(path, source, sniffed, opts);
+}
+
+async function scanZipFile(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions): Promise<Scanned> {
+  const limits = { ...DEFAULT_ZIP_LIMITS, ...opts.zip };
+  if (depth > limits.maxDepth) {
+    return { report: unreadable(path, 'zip', source.size, source.bytesRead, `zip files are nested more than ${limits.maxDepth} deep`), facts: [] };
+  }
+  let archive;
+  try {
+    archive = await readZip(source, limits);
+  } catch (e) {
+    return { report: unreadable(path, 'zip', source.size, source.bytesRead, `the zip file could not be read (${messageOf(e)})`), facts: [] };
+  }
+  const entries: FileReport[] = [];
+  const facts: Scanned['facts'] = [];
+  for (const entry of archive.entries) {
+    if (entry.isDirectory) continue;
+    const entryPath = `${path}!${entry.path}`;
+    let inner: Scanned;
+    try {
+      inner = await scanAny(entryPath, entry.open(), depth + 1, opts);
+    } catch (e) {
+      inner = { report: unreadable(entryPath, 'other', entry.size, 0, `this entry could not be opened (${messageOf(e)})`), facts: [] };
+    }
+    entries.push(inner.report);
+    facts.push(...inner.facts);
+  }
+  const findings: Finding[] = [];
+  if (archive.comment.trim()) {
+    findings.push({ tag: 'zip:comment', keyword: 'comment', category: 'free-text', severity: 'low', sequence: [], private: false, value: archive.comment.trim() });
+  }
+  const unreadableCount = entries.filter((e) => e.verdict === 'unreadable').length;
+  const report: FileReport = {
+    path, format: 'zip',
+    verdict: unreadableCount > 0 ? 'unreadable'
+      : entries.some((e) => e.verdict === 'identifying') ? 'identifying'
+      : entries.some((e) => e.verdict === 'clean') ? 'clean' : 'not-medical',
+    ...(unreadableCount > 0 ? { reason: `${unreadableCount} of its ${entries.length} files could not be checked` } : {}),
+    findings, bytesRead: source.bytesRead, size: source.size, entries,
+  };
+  return { report, facts };
+}
+
+async function scanGzip(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions): Promise<Scanned> {
+  const maxHeader = (opts.header ?? DEFAULT_HEADER_LIMITS).maxHeaderBytes;
+  const inflated = countingSource(inflatedSource(source, { format: 'gzip', maxOutput: maxHeader }));
+  let head: Uint8Array;
+  try {
+    head = await inflated.read(0, SNIFF_BYTES);
+  } catch (e) {
+    return { report: unreadable(path, 'other', source.size, source.bytesRead, `the compressed file could not be opened (${messageOf(e)})`), facts: [] };
+  }
+  const inner = sniff(head, inflated.size);
+  // NIfTI reads its own gzip stream, so it gets the compressed bytes.
+  if (inner.kind === 'nifti') return scanNiftiFile(path, source, opts);
+  if (inner.kind === 'dicom' || inner.kind === 'zip') {
+    try {
+      const scanned = await scanAny(path, inflated, depth + 1, opts);
+      return withPath(scanned, path, source);
+    } catch (e) {
+      return { report: unreadable(path, 'other', source.size, source.bytesRead, `the compressed file could not be read (${messageOf(e)})`), facts: [] };
+    }
+  }
+  return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: source.bytesRead, size: source.size }, facts: [] };
+}
+
+function withPath(scanned: Scanned, path: string, source: ByteSource & { bytesRead: number }): Scanned {
+  scanned.report.path = path;
+  scanned.report.size = source.size;
+  scanned.report.bytesRead = source.bytesRead;
+  return scanned;
+}
+
+async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanOptions): Promise<Scanned> {
+  const source = countingSource(raw);
+  if (source.size === 0) {
+    return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: 0, size: 0 }, facts: [] };
+  }
+  const head = await source.read(0, SNIFF_BYTES);
+  const sniffed = sniff(head, source.size);
+  switch (sniffed.kind) {
+    case 'dicom':
+      return scanDicom(path, source, sniffed, opts);
+    case 'zip':
+      return scanZipFile(path, source, depth, opts);
+    case 'gzip':
+      return scanGzip(path, source, depth, opts);
+    case 'nifti':
+      return scanNiftiFile(path, source, opts);
+    default:
+      return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: source.bytesRead, size: source.size }, facts: [] };
+  }
+}
+
+/** Scans one file. Never throws: a failure becomes an `unreadable` report. */
+export async function scanFile(input: ScanInput, opts: ScanOptions = {}): Promise<FileReport> {
+  const report = await scanOne(input, opts);
+  addFaceFindings(report.facts);
+  return report.report;
+}
+
+async function scanOne(input: ScanInput, opts: ScanOptions): Promise<Scanned> {
+  try {
+    return await scanAny(input.path, input.source, 0, opts);
+  } catch (e) {
+    return { report: unreadable(input.path, 'other', input.source.size, 0, `it could not be read (${messageOf(e)})`), facts: [] };
+  }
+}
+
+function isHeadCrossSection(f: DicomFacts): boolean {
+  if (f.modality !== 'CT' && f.modality !== 'MR') return false;
+  return HEAD.test([f.bodyPart ?? '', ...f.descriptions].join(' ').toUpperCase());
+}
+
+/** Adds "a face could be rebuilt" to every file of a head CT or MR series with enough slices. */
+function addFaceFindings(all: Scanned['facts']): void {
+  const bySeries = new Map<string, Array<{ report: FileReport; facts: DicomFacts }>>();
+  for (const item of all) {
+    if (!isHeadCrossSection(item.facts)) continue;
+    const key = item.facts.seriesUids[0] ?? `file:${item.report.path}`;
+    const list = bySeries.get(key) ?? [];
+    list.push(item);
+    bySeries.set(key, list);
+  }
+  for (const list of bySeries.values()) {
+    const frames = list.reduce((n, i) => n + (i.facts.numberOfFrames ?? 1), 0);
+    const thickness = list[0]!.facts.sliceThickness;
+    const enough = thickness !== undefined
+      ? frames >= FACE_MIN_SLICES && frames * thickness >= FACE_MIN_COVERAGE_MM
+      : frames >= FACE_MIN_SLICES_UNKNOWN_SPACING;
+    if (!enough) continue;
+    for (const { report } of list) {
+      if (report.findings.some((f) => f.category === 'face' && f.keyword === 'RecognizableFace')) continue;
+      report.findings.push({
+        tag: '00180015', keyword: 'RecognizableFace', category: 'face', severity: 'medium', sequence: [], private: false,
+        value: `${frames} slices of the head`, note: 'a face could be rebuilt from this series',
+      });
+      if (report.verdict === 'clean') report.verdict = 'identifying';
+    }
+  }
+}
+
+function flatten(reports: readonly FileReport[]): FileReport[] {
+  return reports.flatMap((r) => [r, ...flatten(r.entries ?? [])]);
+}
+
+/** Counts files, verdicts, patients, studies and series across an upload (zip entries included). */
+export function summarize(reports: readonly FileReport[]): UploadSummary {
+  const all = flatten(reports);
+  const leaves = all.filter((r) => !r.entries);
+  const patients = new Set<string>();
+  const studies = new Set<string>();
+  const series = new Set<string>();
+  for (const r of all) {
+    for (const p of r.identity?.patientKeys ?? []) patients.add(p);
+    for (const s of r.identity?.studyUids ?? []) studies.add(s);
+    for (const s of r.identity?.seriesUids ?? []) series.add(s);
+  }
+  return {
+    files: leaves.length,
+    identifying: leaves.filter((r) => r.verdict === 'identifying').length,
+    clean: leaves.filter((r) => r.verdict === 'clean').length,
+    unreadable: leaves.filter((r) => r.verdict === 'unreadable').length,
+    notMedical: leaves.filter((r) => r.verdict === 'not-medical').length,
+    patients: patients.size,
+    studies: studies.size,
+    series: series.size,
+  };
+}
+
+function recomputeContainer(report: FileReport): void {
+  if (!report.entries) return;
+  report.entries.forEach(recomputeContainer);
+  if (report.verdict === 'clean' && report.entries.some((e) => e.verdict === 'identifying')) report.verdict = 'identifying';
+}
+
+/** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
+export async function scanFiles(inputs: readonly ScanInput[], opts: ScanOptions = {}): Promise<ScanReport> {
+  const results: Scanned[] = new Array(inputs.length);
+  let next = 0;
+  let done = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inputs.length)) }, async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await scanOne(inputs[i]!, opts);
+      done++;
+      opts.onProgress?.(done, inputs.length);
+    }
+  });
+  await Promise.all(workers);
+  addFaceFindings(results.flatMap((r) => r.facts));
+  const files = results.map((r) => r.report);
+  files.forEach(recomputeContainer);
+  return { files, summary: summarize(files) };
+}

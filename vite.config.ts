@@ -1,0 +1,14 @@
+// Builds the browser extension (Manifest V3) into dist/chrome with @crxjs/vite-plugin.
+import { defineConfig } from 'vite';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import manifest from './manifest.json' with { type: 'json' };
+
+export default defineConfig({
+  plugins: [crx({ manifest: manifest as ManifestV3Export })],
+  publicDir: 'public',
+  build: {
+    outDir: 'dist/chrome',
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+});
