@@ -85,7 +85,7 @@ async function scanDicom(path: string, source: ByteSource & { bytesRead: number 
     const reason = e instanceof DicomReadError ? e.message : `its header could not be read (${messageOf(e)})`;
     return { report: unreadable(path, 'dicom', source.size, source.bytesRead, reason), facts: [] };
   }
-  const inspection = inspectDataSet(header.dataSet, header.encoding.littleEndian, header.meta);
+  const inspection = inspectDataSet(header.dataSet, header.meta, header.trailer);
   const findings = [...inspection.findings, ...pictureFindings(inspection.facts)];
   const format: FileFormat = inspection.facts.isDicomdir ? 'dicomdir' : 'dicom';
   const identity = identityOf(inspection.facts);

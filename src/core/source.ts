@@ -31,9 +31,31 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** Counts how many bytes were read through a source, so reports can show that pixel data was never read. */
+/**
+ * Counts the distinct bytes read through a source (a range read twice counts once), so reports can
+ * show that the pixel data was never read.
+ */
 export function countingSource(inner: ByteSource): ByteSource & { readonly bytesRead: number } {
+  // Disjoint, sorted [start, end) ranges read so far.
+  const ranges: Array<[number, number]> = [];
   let bytesRead = 0;
+  const record = (start: number, end: number): void => {
+    if (end <= start) return;
+    let s = start;
+    let e = end;
+    const kept: Array<[number, number]> = [];
+    for (const [a, b] of ranges) {
+      if (b < s || a > e) kept.push([a, b]);
+      else {
+        s = Math.min(s, a);
+        e = Math.max(e, b);
+      }
+    }
+    kept.push([s, e]);
+    kept.sort((x, y) => x[0] - y[0]);
+    ranges.splice(0, ranges.length, ...kept);
+    bytesRead = ranges.reduce((n, [a, b]) => n + (b - a), 0);
+  };
   return {
     size: inner.size,
     get bytesRead() {
@@ -41,7 +63,7 @@ export function countingSource(inner: ByteSource): ByteSource & { readonly bytes
     },
     async read(start, end) {
       const out = await inner.read(start, end);
-      bytesRead += out.length;
+      record(start, start + out.length);
       return out;
     },
   };

@@ -34,6 +34,7 @@ export function lookupTag(tag: string): DictionaryEntry | undefined {
 /** The dictionary VR for dicom-parser's implicit-VR callback, which names tags as `xggggeeee`. */
 export function implicitVr(parserTag: string): string | undefined {
   const entry = lookupTag(parserTag.slice(1));
-  // Private and unknown tags have no dictionary VR: dicom-parser then peeks for sequence items itself.
-  return entry?.vr;
+  // Private and unknown tags have no dictionary VR, and a sequence is left to dicom-parser's peek for an
+  // item tag: writers sometimes encode a dictionary sequence as a plain value (and dcmdump then fails).
+  return entry?.vr === 'SQ' ? undefined : entry?.vr;
 }

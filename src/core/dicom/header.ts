@@ -44,7 +44,12 @@ export interface DicomHeader {
   problem?: string;
   /** Top-level pixel data, offsets relative to `dataSet.byteArray` (the dataset's bytes). */
   pixelData?: { dataOffset: number; length: number; undefinedLength: boolean };
+  /** Elements after a defined-length pixel data (trailing padding, digital signatures), read on their own. */
+  trailer?: DataSet;
 }
+
+/** How much of what follows the pixel data is read. */
+const TRAILER_BYTES = 64 * 1024;
 
 const PIXEL_DATA = 'x7fe00010';
 
@@ -122,7 +127,8 @@ function parseDataset(bytes: Uint8Array, enc: DatasetEncoding): ParseAttempt {
     return { dataSet, reachedPixelData: false, ranOut: true, error: messageOf(e) };
   }
   const reachedPixelData = dataSet.elements[PIXEL_DATA] !== undefined;
-  const eofWarning = dataSet.warnings.some((w) => /eof|end of (the )?(buffer|file)/i.test(w));
+  // The warning dicom-parser gives when an element with no VR ends exactly at the end is harmless.
+  const eofWarning = dataSet.warnings.some((w) => /eof|end of (the )?(buffer|file)/i.test(w) && !/peeking/.test(w));
   const ranOut = !reachedPixelData && (stream.position > bytes.length || eofWarning);
   return { dataSet, reachedPixelData, ranOut, ...(ranOut ? { error: 'buffer overrun' } : {}) };
 }
@@ -202,8 +208,24 @@ export async function readDicomHeader(
     const atEnd = bytes.length >= stream.size;
     const done = attempt.reachedPixelData || (!attempt.error && atEnd) || (!attempt.ranOut && attempt.error !== undefined);
     if (done || atEnd || attempt.tooDeep) {
-      const complete = attempt.reachedPixelData || (attempt.error === undefined && !attempt.ranOut);
+      let complete = attempt.reachedPixelData || (attempt.error === undefined && !attempt.ranOut);
+      let problem = complete ? undefined : plainProblem(attempt);
       const pixel = attempt.dataSet.elements[PIXEL_DATA];
+      let trailer: DataSet | undefined;
+      const pixelEnd = pixel === undefined ? undefined
+        : pixel.hadUndefinedLength ? await endOfFragments(stream, pixel.dataOffset, encoding.littleEndian)
+        : pixel.dataOffset + pixel.length;
+      if (pixelEnd !== undefined && pixelEnd < stream.size) {
+        const start = pixelEnd;
+        const tail = await stream.read(start, Math.min(stream.size, start + TRAILER_BYTES));
+        const parsed = parseDataset(tail, encoding);
+        trailer = parsed.dataSet;
+        const paddingOnly = Object.keys(parsed.dataSet.elements).every((k) => k === 'xfffcfffc');
+        if (parsed.error !== undefined && !paddingOnly) {
+          complete = false;
+          problem = 'the data after its pixel data could not be read';
+        }
+      }
       return {
         layout: sniffed.layout,
         ...(meta ? { meta } : {}),
@@ -213,8 +235,9 @@ export async function readDicomHeader(
         deflated,
         datasetStart,
         complete,
-        ...(complete ? {} : { problem: plainProblem(attempt) }),
+        ...(problem !== undefined ? { problem } : {}),
         ...(pixel ? { pixelData: pixelInfo(pixel) } : {}),
+        ...(trailer ? { trailer } : {}),
       };
     }
     if (want >= limits.maxHeaderBytes) {
@@ -232,6 +255,30 @@ export async function readDicomHeader(
     }
     want = Math.min(stream.size, limits.maxHeaderBytes, want * 4);
   }
+}
+
+/** Most fragments followed to find the end of encapsulated pixel data. */
+const MAX_FRAGMENTS = 1_000_000;
+
+/**
+ * The end of encapsulated (undefined-length) pixel data, found by hopping over the fragment items'
+ * 8-byte headers without reading the fragments; undefined when the fragments do not end cleanly.
+ */
+async function endOfFragments(stream: ByteSource, start: number, littleEndian: boolean): Promise<number | undefined> {
+  let p = start;
+  for (let i = 0; i < MAX_FRAGMENTS && p + 8 <= stream.size; i++) {
+    const h = await stream.read(p, p + 8);
+    if (h.length < 8) return undefined;
+    const view = new DataView(h.buffer, h.byteOffset, 8);
+    const group = view.getUint16(0, littleEndian);
+    const element = view.getUint16(2, littleEndian);
+    const length = view.getUint32(4, littleEndian);
+    if (group !== 0xfffe) return undefined;
+    if (element === 0xe0dd) return p + 8;
+    if (element !== 0xe000 || length === 0xffffffff) return undefined;
+    p += 8 + length;
+  }
+  return undefined;
 }
 
 function pixelInfo(el: Element): { dataOffset: number; length: number; undefinedLength: boolean } {

@@ -39,8 +39,17 @@ export function profileRowFor(tag: string): ProfileRow | undefined {
 const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 
-/** Values written by de-identification tools in place of the real one. */
-const PLACEHOLDER = /^(anonymi[sz]ed|anonymous|anon|removed|deleted|redacted|unknown|none|n\/a|na|null|patient|test|x+|\*+|-+|0+|\^+|\?+|(x+[\^\s]?)+)$/i;
+/** Values written by de-identification tools in place of the real one (checked per name component). */
+const PLACEHOLDER = /^(anonymi[sz]ed|anonymous|anon|removed|deleted|redacted|unknown|none|n\/a|na|null|patient|x+|\*+|-+|0+|\?+)$/i;
+
+/** Whether every part of a value is a placeholder such as ANONYMOUS, `unknown^unknown` or `xxxx`. */
+export function isPlaceholder(value: string): boolean {
+  const parts = value.split(/[\^=\\]+/).map((p) => p.trim()).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.every((p) => PLACEHOLDER.test(p));
+}
+
+/** Private VRs whose value is text a person could have typed. */
+const PRIVATE_TEXT_VRS = new Set(['AE', 'DA', 'DT', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UT']);
 
 /** Longest value text kept in a finding. */
 const MAX_VALUE_CHARS = 1024;
@@ -86,7 +95,6 @@ export interface Inspection {
 interface Walk {
   findings: Finding[];
   texts: TextValue[];
-  littleEndian: boolean;
   unreadableItems: number;
 }
 
@@ -163,7 +171,10 @@ function addFinding(walk: Walk, f: Finding): number {
   return walk.findings.length - 1;
 }
 
-function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder, walk: Walk, topLevel: boolean): void {
+/** Where a dataset sits: the file meta group, the top level, or inside a sequence item or trailer. */
+type Level = 'meta' | 'top' | 'nested';
+
+function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder, walk: Walk, level: Level): void {
   const elements = ds.elements;
   const scsElement = elements['x00080005'];
   const scsBytes = scsElement ? elementBytes(ds, scsElement) : undefined;
@@ -184,8 +195,9 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     const tag = key.slice(1).toUpperCase();
     const group = parseInt(tag.slice(0, 4), 16);
     const elementNumber = parseInt(tag.slice(4), 16);
-    if (elementNumber === 0 || group === 0x0002 || group === 0xfffe) continue; // group lengths, meta, delimiters
-    if (topLevel && tag === '7FE00010') continue; // the pixel data itself is never read
+    if (elementNumber === 0 || group === 0xfffe) continue; // group lengths, item delimiters
+    if ((group === 0x0002) !== (level === 'meta')) continue; // the meta group is walked on its own
+    if (level === 'top' && tag === '7FE00010') continue; // the pixel data itself is never read
     const isPrivate = group % 2 === 1;
     if (isPrivate && elementNumber >= 0x10 && elementNumber <= 0xff) continue; // creators name vendors, not people
     const dictionary = isPrivate ? undefined : lookupTag(tag);
@@ -207,7 +219,7 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
         });
       }
       for (const item of items) {
-        if (item.dataSet) walkDataSet(item.dataSet, [...sequence, tag], decoder, walk, false);
+        if (item.dataSet) walkDataSet(item.dataSet, [...sequence, tag], decoder, walk, 'nested');
       }
       continue;
     }
@@ -227,7 +239,7 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     let findingIndex: number | undefined;
     if (row) {
       const c = classifyRow(row, vr);
-      const placeholder = value !== undefined && PLACEHOLDER.test(value.replace(/[\^=\s]+$/, '').trim());
+      const placeholder = value !== undefined && isPlaceholder(value);
       findingIndex = addFinding(walk, {
         tag, keyword, category: c.category,
         severity: placeholder ? 'low' : c.severity,
@@ -236,12 +248,13 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
         ...(placeholder ? { note: 'looks like a placeholder left by a de-identification tool' } : {}),
       });
     } else if (isPrivate) {
-      const textual = value !== undefined && textVr !== 'UN';
+      // Text a person could have typed narrows things down; codes, numbers and binary data do not.
+      const typed = value !== undefined && PRIVATE_TEXT_VRS.has(textVr) && !isPlaceholder(value);
       findingIndex = addFinding(walk, {
-        tag, keyword, category: 'private-data', severity: textual ? 'medium' : 'low',
+        tag, keyword, category: 'private-data', severity: typed ? 'medium' : 'low',
         sequence: [...sequence], private: true,
         ...(creator ? { creator } : {}),
-        ...(textual ? { value: clip(value!) } : { note: `${el.length} bytes of vendor data` }),
+        ...(value !== undefined ? { value: clip(value) } : { note: `${el.length} bytes of vendor data` }),
       });
     }
     if (value !== undefined && textVr !== 'UI') {
@@ -274,11 +287,20 @@ function collectIdentity(ds: DataSet, decoder: CharsetDecoder, facts: DicomFacts
   if (series) facts.seriesUids.push(series);
 }
 
-/** Inspects a parsed dataset. `meta` is the file meta group, used to recognise a DICOMDIR. */
-export function inspectDataSet(dataSet: DataSet, littleEndian: boolean, meta?: DataSet): Inspection {
-  const walk: Walk = { findings: [], texts: [], littleEndian, unreadableItems: 0 };
+/**
+ * Inspects a parsed dataset. `meta` is the file meta group (also used to recognise a DICOMDIR) and
+ * `trailer` the elements after the pixel data.
+ */
+export function inspectDataSet(dataSet: DataSet, meta?: DataSet, trailer?: DataSet): Inspection {
+  const walk: Walk = { findings: [], texts: [], unreadableItems: 0 };
   const rootDecoder = charsetDecoder(undefined);
-  walkDataSet(dataSet, [], rootDecoder, walk, true);
+  if (meta) walkDataSet(meta, [], rootDecoder, walk, 'meta');
+  walkDataSet(dataSet, [], rootDecoder, walk, 'top');
+  if (trailer) {
+    const scs = dataSet.elements['x00080005'];
+    const scsBytes = scs ? elementBytes(dataSet, scs) : undefined;
+    walkDataSet(trailer, [], scsBytes ? charsetDecoder(latin1(scsBytes)) : rootDecoder, walk, 'nested');
+  }
 
   const scs = dataSet.elements['x00080005'];
   const scsBytes = scs ? elementBytes(dataSet, scs) : undefined;

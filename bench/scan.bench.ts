@@ -1,0 +1,107 @@
+// `npm run bench`: how fast the scan is, compared in one run on the same files with dicom-parser's bare
+// parseDicom and dcmjs's DicomMessage.readFile, plus how little of a 1 GB multi-frame file is read.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dicomParser from 'dicom-parser';
+import dcmjs from 'dcmjs';
+import { scanFile } from '../src/core/scan';
+import { bytesSource, blobSource } from '../src/core/source';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CORPUS = path.resolve(HERE, '../../shared/corpus');
+const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+
+type Runner = (bytes: Uint8Array) => Promise<unknown> | unknown;
+
+async function measure(files: readonly Uint8Array[], run: Runner): Promise<{ perSecond: number; msPerFile: number }> {
+  for (const f of files.slice(0, 20)) await run(f); // warm-up
+  let count = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    for (const f of files) await run(f);
+    count += files.length;
+    elapsed = (performance.now() - start) / 1000;
+  } while (elapsed < MIN_SECONDS);
+  return { perSecond: count / elapsed, msPerFile: (elapsed * 1000) / count };
+}
+
+const ours: Runner = (bytes) => scanFile({ path: 'bench', source: bytesSource(bytes) });
+const bareDicomParser: Runner = (bytes) => dicomParser.parseDicom(bytes);
+const dcmjsReadFile: Runner = (bytes) => {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return (dcmjs as unknown as { data: { DicomMessage: { readFile(b: ArrayBuffer): unknown } } }).data.DicomMessage.readFile(buffer as ArrayBuffer);
+};
+
+function row(label: string, r: { perSecond: number; msPerFile: number }): string {
+  return `  ${label.padEnd(28)} ${r.perSecond.toFixed(0).padStart(9)} files/s  ${r.msPerFile.toFixed(4).padStart(9)} ms/file`;
+}
+
+async function compare(title: string, files: Uint8Array[]): Promise<void> {
+  console.log(`\n${title} (${files.length} files, ${(files.reduce((n, f) => n + f.length, 0) / 1e6).toFixed(1)} MB, in memory, one core)`);
+  const a = await measure(files, ours);
+  const b = await measure(files, bareDicomParser);
+  const c = await measure(files, dcmjsReadFile);
+  console.log(row('scan-privacy-guard scan', a));
+  console.log(row('dicom-parser parseDicom', b));
+  console.log(row('dcmjs DicomMessage.readFile', c));
+  console.log(`  ratio ours / bare dicom-parser time: ${(b.perSecond / a.perSecond).toFixed(2)}x (target <= 2x)`);
+  console.log(`  speed-up over dcmjs: ${(a.perSecond / c.perSecond).toFixed(1)}x (target >= 10x)`);
+}
+
+/** A 1 GB multi-frame file: a real header followed by a sparse 1 GiB pixel data element (no disk used). */
+async function largeFileRead(): Promise<void> {
+  const header = fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm'));
+  const at = header.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
+  const pixelLength = 1024 * 1024 * 1024;
+  const element = Buffer.alloc(12);
+  element.writeUInt16LE(0x7fe0, 0);
+  element.writeUInt16LE(0x0010, 2);
+  element.write('OW', 4, 'latin1');
+  element.writeUInt32LE(pixelLength, 8);
+  const file = path.join(os.tmpdir(), `spg-bench-1gb-${process.pid}.dcm`);
+  fs.writeFileSync(file, Buffer.concat([header.subarray(0, at), element]));
+  fs.truncateSync(file, at + 12 + pixelLength);
+  try {
+    const blob = await fs.openAsBlob(file);
+    const start = performance.now();
+    const report = await scanFile({ path: file, source: blobSource(blob) });
+    const ms = performance.now() - start;
+    console.log(`\n1 GB multi-frame file (${(blob.size / 1e9).toFixed(2)} GB): verdict ${report.verdict}, read ${(report.bytesRead / 1024).toFixed(0)} KiB (target < 1024 KiB) in ${ms.toFixed(1)} ms`);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}; at least ${MIN_SECONDS} s per measurement`);
+  const ct = new Uint8Array(fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm')));
+  await compare('Typical CT headers: pydicom CT_small.dcm x 500', Array.from({ length: 500 }, () => ct));
+  const publicDir = path.join(CORPUS, 'public');
+  const corpus: Uint8Array[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const bytes = new Uint8Array(fs.readFileSync(p));
+        // Only files all three can parse, so the comparison is on equal work.
+        try {
+          dicomParser.parseDicom(bytes);
+          dcmjsReadFile(bytes);
+          corpus.push(bytes);
+        } catch {
+          /* not comparable */
+        }
+      }
+    }
+  };
+  walk(publicDir);
+  await compare('Public corpus files that all three parse', corpus);
+  await largeFileRead();
+}
+
+await main();
