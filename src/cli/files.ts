@@ -53,8 +53,12 @@ async function walk(display: string, absolute: string, out: CliInput[]): Promise
       out.push(await openFile(childDisplay, childAbsolute));
     } else if (entry.isSymbolicLink()) {
       // Links to files are followed; links to folders are not, so a loop cannot trap the walk.
-      const stat = await fs.promises.stat(childAbsolute).catch(() => undefined);
-      if (stat?.isFile()) out.push(await openFile(childDisplay, childAbsolute));
+      try {
+        const stat = await fs.promises.stat(childAbsolute);
+        if (stat.isFile()) out.push(await openFile(childDisplay, childAbsolute));
+      } catch (e) {
+        out.push({ path: childDisplay, error: `it could not be opened: ${describe(e)}` });
+      }
     }
   }
 }

@@ -8,9 +8,9 @@ import { readDicomHeader, DicomReadError, DEFAULT_HEADER_LIMITS, type HeaderLimi
 import { inspectDataSet, type DicomFacts } from './dicom/inspect';
 import { findRepeats } from './dicom/repeats';
 import type { TextValue } from './dicom/inspect';
-import { readZip, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip';
+import { readZip, looksLikeZip, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip';
 import { readNifti } from './nifti/nifti';
-import { inflatedSource } from './inflate';
+import { inflatedSource, gzipSizeHint } from './inflate';
 
 export interface ScanOptions {
   header?: HeaderLimits;
@@ -35,6 +35,9 @@ const HEAD = /\b(HEAD|BRAIN|SKULL|CRAN\w*|NEURO\w*|FACE|FACIAL|ORBITS?|SINUS\w*|
 const FACE_MIN_SLICES = 20;
 const FACE_MIN_SLICES_UNKNOWN_SPACING = 40;
 const FACE_MIN_COVERAGE_MM = 60;
+
+/** The largest compressed zip inside a zip that is inflated to be checked. */
+const NESTED_ZIP_MAX_BYTES = 512 * 1024 * 1024;
 
 interface Scanned {
   report: FileReport;
@@ -174,7 +177,13 @@ async function scanZipFile(path: string, source: ByteSource & { bytesRead: numbe
     const entryPath = `${path}!${entry.path}`;
     let inner: Scanned;
     try {
-      inner = await scanAny(entryPath, entry.open(), depth + 1, opts);
+      const opened = entry.open();
+      // A compressed zip inside a zip must be inflated whole to reach its directory: bound that.
+      if (entry.method !== 0 && entry.size > NESTED_ZIP_MAX_BYTES && looksLikeZip(await opened.read(0, 4))) {
+        entries.push(unreadable(entryPath, 'zip', entry.size, 0, `it is a compressed zip of ${Math.round(entry.size / 1e6)} MB inside the zip, too large to check`));
+        continue;
+      }
+      inner = await scanAny(entryPath, opened, depth + 1, opts);
     } catch (e) {
       inner = { report: unreadable(entryPath, 'other', entry.size, 0, `this entry could not be opened (${messageOf(e)})`), facts: [] };
     }
@@ -199,7 +208,8 @@ async function scanZipFile(path: string, source: ByteSource & { bytesRead: numbe
 
 async function scanGzip(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions): Promise<Scanned> {
   const maxHeader = (opts.header ?? DEFAULT_HEADER_LIMITS).maxHeaderBytes;
-  const inflated = countingSource(inflatedSource(source, { format: 'gzip', maxOutput: maxHeader }));
+  const sizeHint = await gzipSizeHint(source);
+  const inflated = countingSource(inflatedSource(source, { format: 'gzip', maxOutput: maxHeader, ...(sizeHint !== undefined ? { sizeHint } : {}) }));
   let head: Uint8Array;
   try {
     head = await inflated.read(0, SNIFF_BYTES);

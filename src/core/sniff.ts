@@ -144,5 +144,7 @@ export function sniff(head: Uint8Array, fileSize: number = head.length): Sniffed
       if (looksLikeDataset(head, offset, encoding, fileSize)) return { kind: 'dicom', layout: 'raw', offset, encoding };
     }
   }
+  // "DICM" where Part 10 puts it, over bytes that are no dataset: a damaged DICOM file, not an unknown one.
+  if (ascii(head, 128, 4) === 'DICM') return { kind: 'dicom', layout: 'part10', offset: 132 };
   return { kind: 'other' };
 }

@@ -210,6 +210,11 @@ function saveFixture(name: string, bytes: Uint8Array): string {
 
 // ---- the tests ----------------------------------------------------------------------------------------
 
+it('has dcmtk to check the fixtures with (dcmdump, dcmconv)', () => {
+  expect(runDcmtk('dcmdump', ['--version']).stdout).toMatch(/dcmdump/);
+  expect(runDcmtk('dcmconv', ['--version']).stdout).toMatch(/dcmconv/);
+});
+
 describe.each(TRANSFER_SYNTAXES)('planted fixture, %s', (syntax) => {
   it.each(NESTINGS)('nested %s: dcmtk reads it cleanly and shows every planted value', (nested) => {
     const { file, rows } = writePlantedFixture(syntax, nested);
@@ -285,6 +290,18 @@ describe('writer options', () => {
     });
     const tags = parseDump(dump(saveFixture('trailing.dcm', bytes))).map((e) => e.tag);
     expect(tags.slice(-2)).toEqual(['7FE00010', 'FFFCFFFC']);
+  });
+
+  it('writes a basic offset table that points at each frame\'s fragment', () => {
+    const frames = [DUMMY_FRAME, new Uint8Array(5), new Uint8Array(12)];
+    const bytes = writeDicom(patient, { transferSyntax: 'jpeg-ls', pixelData: { frames } });
+    const items = [...dump(saveFixture('frames.dcm', bytes)).matchAll(/^ *\(fffe,e000\) pi (\S+) +# *(\d+),/gm)];
+    const [offsetTable, ...fragments] = items.map(([, printed = '', length = '']) => ({ printed, length: Number(length) }));
+
+    expect(fragments.map((f) => f.length)).toEqual([8, 6, 12]); // odd fragments padded to even length
+    const offsets = fragments.map((_, i) => fragments.slice(0, i).reduce((sum, f) => sum + 8 + f.length, 0));
+    const printedOffsets = offsets.flatMap((o) => [o & 0xff, (o >> 8) & 0xff, (o >> 16) & 0xff, o >>> 24]);
+    expect(offsetTable?.printed).toBe(printedOffsets.map((b) => b.toString(16).padStart(2, '0')).join('\\'));
   });
 
   it('refuses group 0002 elements without a meta group, and a tag given twice', () => {

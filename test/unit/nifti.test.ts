@@ -183,7 +183,7 @@ describe('readNifti', () => {
     descrip.set(strToU8('anon\0Doe, Jane\0\0\x01'));
     const header = await readNifti(bytesSource(buildNifti({
       version: 1,
-      texts: { descrip, aux_file: new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), intent_name: strToU8('Zoë', true), db_name: '   ' },
+      texts: { descrip, aux_file: new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), intent_name: strToU8('Zoë'), db_name: '   ' },
     })));
     expect(header.texts).toEqual([
       { field: 'descrip', value: 'anon', residue: 'Doe, Jane' },

@@ -203,9 +203,12 @@ export async function readDicomHeader(
   let bytes = new Uint8Array(0);
   let want = Math.min(stream.size, Math.max(limits.initialBytes - datasetStart, 4096));
   for (;;) {
-    bytes = concat(bytes, await stream.read(bytes.length, want));
+    const chunk = await stream.read(bytes.length, want);
+    // A decompressed stream may end before its estimated size: fewer bytes than asked means the end.
+    const exhausted = chunk.length < want - bytes.length;
+    bytes = concat(bytes, chunk);
     const attempt = parseDataset(bytes, encoding);
-    const atEnd = bytes.length >= stream.size;
+    const atEnd = exhausted || bytes.length >= stream.size;
     const done = attempt.reachedPixelData || (!attempt.error && atEnd) || (!attempt.ranOut && attempt.error !== undefined);
     if (done || atEnd || attempt.tooDeep) {
       let complete = attempt.reachedPixelData || (attempt.error === undefined && !attempt.ranOut);

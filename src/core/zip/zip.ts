@@ -55,7 +55,9 @@ export interface ZipEntry {
    * The entry's uncompressed bytes, read lazily. Stored: a view of the archive. Deflate: an inflating
    * source whose reads throw LimitError if the data inflates past its declared size, past `maxRatio` times
    * its compressed size or past `maxTotalUncompressed`. Reads throw ZipError if the entry's local header is
-   * damaged. A nested archive is read with `readZip(entry.open())`, which enforces `maxDepth`.
+   * damaged. A nested archive is read with `readZip(entry.open())`, which enforces `maxDepth` (pass the
+   * opened source itself: a wrapper around it hides its depth). A deflated nested archive is inflated
+   * whole, and kept in memory, to reach its directory at the end; check its `size` before recursing.
    * @throws UnsupportedEntryError for encrypted entries and unsupported compression methods.
    */
   open(): ByteSource;
