@@ -118,7 +118,7 @@ function parseDump(dumpText: string): DumpedElement[] {
   const elements: DumpedElement[] = [];
   const openSequences: { indent: number; tag: string }[] = [];
   for (const line of dumpText.split('\n')) {
-    const match = /^( *)\(([0-9a-f]{4}),([0-9a-f]{4})\) (\S\S) (.*) #\s*(\S+), \d+ .*$/.exec(line);
+    const match = /^( *)\(([0-9a-f]{4}),([0-9a-f]{4})\) (\S\S) (.*) #\s*\S+, \d+ /.exec(line);
     if (!match) continue;
     const [, spaces = '', group = '', element = '', vr = '', printed = ''] = match;
     const indent = spaces.length;
@@ -241,14 +241,15 @@ describe.each(TRANSFER_SYNTAXES)('planted fixture, %s', (syntax) => {
 
   it.each(NESTINGS)('nested %s: dcmtk re-encodes it with the same lengths', (nested) => {
     const { file } = writePlantedFixture(syntax, nested);
-    const lengths = nested === 'undefined' ? 'undefined' : 'defined';
     if (syntax === 'htj2k') {
       // dcmtk 3.6.7 predates HTJ2K: it reads the data set as explicit VR little endian but cannot write
-      // encapsulated pixel data in it. The data set must read exactly as the JPEG 2000 one, checked below.
+      // encapsulated pixel data in it. So the data set must dump exactly as the JPEG 2000 fixture's does,
+      // whose re-encoding is checked in the jpeg2000 case.
       const jpeg2000 = writePlantedFixture('jpeg2000', nested);
       expect(dataSetPart(dump(file))).toBe(dataSetPart(dump(jpeg2000.file)));
       return;
     }
+    const lengths = nested === 'undefined' ? 'undefined' : 'defined';
     expect(dataSetPart(reencodedDump(file, lengths))).toBe(dataSetPart(dump(file)));
   });
 

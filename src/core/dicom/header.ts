@@ -133,6 +133,18 @@ function parseDataset(bytes: Uint8Array, enc: DatasetEncoding): ParseAttempt {
   return { dataSet, reachedPixelData, ranOut, ...(ranOut ? { error: 'buffer overrun' } : {}) };
 }
 
+/** Whether everything after the last complete top-level element is zero bytes. */
+function endsInZeroPadding(dataSet: DataSet, bytes: Uint8Array): boolean {
+  let end = 0;
+  for (const el of Object.values(dataSet.elements)) {
+    if (el.length === 0xffffffff) return false;
+    end = Math.max(end, el.dataOffset + el.length);
+  }
+  if (end === 0 || end >= bytes.length) return false;
+  for (let i = end; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 function plainProblem(attempt: ParseAttempt): string {
   if (attempt.tooDeep) return 'its sequences are nested too deeply to read';
   if (attempt.ranOut) return 'the file ends in the middle of its header (it may be cut short or damaged)';
@@ -200,15 +212,19 @@ export async function readDicomHeader(
     if (bytesSayExplicit !== encoding.explicit) encoding = { explicit: bytesSayExplicit, littleEndian: true };
   }
 
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   let want = Math.min(stream.size, Math.max(limits.initialBytes - datasetStart, 4096));
   for (;;) {
     const chunk = await stream.read(bytes.length, want);
     // A decompressed stream may end before its estimated size: fewer bytes than asked means the end.
     const exhausted = chunk.length < want - bytes.length;
     bytes = concat(bytes, chunk);
-    const attempt = parseDataset(bytes, encoding);
+    let attempt = parseDataset(bytes, encoding);
     const atEnd = exhausted || bytes.length >= stream.size;
+    if (atEnd && attempt.error !== undefined && !attempt.tooDeep && endsInZeroPadding(attempt.dataSet, bytes)) {
+      // Zero bytes after the last whole element (NIfTI extensions and some writers pad this way).
+      attempt = { dataSet: attempt.dataSet, reachedPixelData: false, ranOut: false };
+    }
     const done = attempt.reachedPixelData || (!attempt.error && atEnd) || (!attempt.ranOut && attempt.error !== undefined);
     if (done || atEnd || attempt.tooDeep) {
       let complete = attempt.reachedPixelData || (attempt.error === undefined && !attempt.ranOut);
