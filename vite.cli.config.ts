@@ -7,7 +7,7 @@ export default defineConfig({
     outDir: 'dist/cli',
     emptyOutDir: true,
     target: 'node20',
-    ssr: 'src/cli/main.ts',
+    ssr: 'src/cli/scan-privacy-guard.ts',
     minify: false,
     rollupOptions: {
       output: { entryFileNames: 'scan-privacy-guard.mjs', format: 'es' },

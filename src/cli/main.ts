@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The command-line tool: `scan-privacy-guard scan [--json] PATH...` checks files, folders and zips
 // for identifying data before they are uploaded (exit 0 nothing found, 1 found or not checked, 2 usage).
 
@@ -81,20 +80,4 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   io.stderr(`${command ? `Unknown command: ${command}` : 'No command given.'}\n\n${USAGE}\n`);
   return 2;
-}
-
-const invokedDirectly = typeof process !== 'undefined' && process.argv[1] !== undefined &&
-  /(?:main\.[cm]?[jt]s|scan-privacy-guard(?:\.m?js)?)$/.test(process.argv[1]);
-if (invokedDirectly) {
-  runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    stderrIsTty: process.stderr.isTTY === true,
-  }).then(
-    (code) => { process.exitCode = code; },
-    (e: unknown) => {
-      process.stderr.write(`scan-privacy-guard failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
 }

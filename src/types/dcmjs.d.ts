@@ -1,9 +1,11 @@
-// Type declarations for the one part of dcmjs (a dev dependency) that `npm run bench` compares against.
-declare const dcmjs: {
-  data: {
-    DicomMessage: {
-      readFile(buffer: ArrayBuffer, options?: { untilTag?: string }): unknown;
+// Type declarations for the one part of dcmjs (a dev dependency, no types of its own) that `npm run bench` uses.
+declare module 'dcmjs' {
+  const dcmjs: {
+    data: {
+      DicomMessage: {
+        readFile(buffer: ArrayBuffer, options?: { untilTag?: string }): unknown;
+      };
     };
   };
-};
-export default dcmjs;
+  export default dcmjs;
+}

@@ -48,7 +48,8 @@ describe('public corpus', () => {
       const findings = allReports(report).flatMap((r) => r.findings);
       for (const column of VALUE_COLUMNS) {
         const value = row[column]?.trim();
-        if (!value) continue;
+        // A person name of only delimiters (`^^^^`) is empty: nothing to find.
+        if (!value || /^[\^=\s]*$/.test(value)) continue;
         // The manifest decodes values with the file's character set, as we do.
         const found = findings.some((f) => f.keyword === column && f.value?.trim() === value);
         expect(found, `${column} ${JSON.stringify(value)}`).toBe(true);

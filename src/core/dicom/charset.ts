@@ -109,7 +109,6 @@ function planFor(specificCharacterSet: string): Plan {
   const unknownTerms: string[] = [];
   let meaning = DEFAULT_MEANING;
   specificCharacterSet.split('\\').forEach((value, index) => {
-    // eslint-disable-next-line no-control-regex
     const term = value.replace(/\0/g, '').trim();
     if (term === '') return;
     const known = termMeaning(term);
@@ -189,8 +188,9 @@ function decodeWith(name: string, bytes: Uint8Array): string {
   return decoder === null ? latin1String(bytes) : decoder.decode(bytes);
 }
 
-/** Reused buffer for runs rewritten as EUC-JP; grows as needed. */
+/** Reused buffer for runs rewritten as EUC-JP; grows as needed, but huge values get their own buffer. */
 let scratch = new Uint8Array(1024);
+const SCRATCH_LIMIT = 1 << 20;
 
 // ---- Escape sequences -----------------------------------------------------------------------------------
 
@@ -281,8 +281,9 @@ function decodeValue(bytes: Uint8Array, vr: string, meaning: TermMeaning): strin
  */
 function decodeCodeExtensions(bytes: Uint8Array, start: number, end: number, initialG1: string, resets: Uint8Array): string {
   // A katakana byte becomes 2 bytes and a JIS X 0212 pair 3, so twice the input always fits.
-  if (scratch.length < 2 * (end - start)) scratch = new Uint8Array(2 * (end - start));
-  const run = scratch;
+  const needed = 2 * (end - start);
+  if (scratch.length < needed && needed <= SCRATCH_LIMIT) scratch = new Uint8Array(needed);
+  const run = scratch.length < needed ? new Uint8Array(needed) : scratch;
   let runLength = 0;
   let runDecoder = '';
   let text = '';

@@ -2,8 +2,7 @@
 // taking only as many bytes as the header needs: the read starts small and grows only while the
 // header continues, and the pixel data is never read.
 
-import dicomParser from 'dicom-parser';
-import type { DataSet, Element } from 'dicom-parser';
+import { dicomParser, type DataSet, type Element } from './parser';
 import type { ByteSource } from '../source';
 import { bytesSource } from '../source';
 import { explicitVrAt, type DatasetEncoding } from '../sniff';

@@ -2,8 +2,7 @@
 // E.1-1 row, private elements with their creators, overlays and curves, burned-in text risk, and
 // identifying values repeated in other text.
 
-import dicomParser from 'dicom-parser';
-import type { DataSet, Element, Item } from 'dicom-parser';
+import { dicomParser, type DataSet, type Element, type Item } from './parser';
 import { PROFILE_ROWS, type ProfileRow } from '../../data/confidentiality-profile';
 import type { Category, Finding, Severity } from '../report';
 import { charsetDecoder, type CharsetDecoder } from './charset';
@@ -233,7 +232,8 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
       value = decoder.decode(bytes, 'LT');
       textVr = 'LT';
     }
-    const hasContent = value !== undefined ? value.trim().length > 0 : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
+    // A person name of only component delimiters (`^^^^`) is empty.
+    const hasContent = value !== undefined ? value.replace(vr === 'PN' ? /[\^=\s]/g : /\s/g, '').length > 0 : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
     if (!hasContent) continue;
 
     let findingIndex: number | undefined;
