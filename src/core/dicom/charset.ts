@@ -303,6 +303,13 @@ function decodeCodeExtensions(bytes: Uint8Array, start: number, end: number, ini
       }
     }
     if (b >= 0x80) {
+      if (g1 === KATAKANA && (b < 0xa1 || b > 0xdf)) {
+        // Not JIS X 0201: one U+FFFD, whatever the platform's EUC-JP decoder would make of 0x8E b.
+        if (runLength > 0) text += decodeWith(runDecoder, run.subarray(0, runLength));
+        runLength = 0;
+        text += '\uFFFD';
+        continue;
+      }
       decoder = g1 === KATAKANA ? EUC_JP : g1;
       if (decoder !== runDecoder) {
         if (runLength > 0) text += decodeWith(runDecoder, run.subarray(0, runLength));

@@ -8,7 +8,7 @@ import type { Category, Finding, Severity } from '../report';
 import { charsetDecoder, type CharsetDecoder } from './charset';
 import { classifyRow } from './classify';
 import { lookupTag, implicitVr } from './dictionary';
-import { findRepeats } from './repeats';
+import { findRepeats, isRepeatTarget } from './repeats';
 
 const ROWS = new Map<string, ProfileRow>();
 let CURVE_ROW: ProfileRow | undefined;
@@ -173,96 +173,167 @@ function addFinding(walk: Walk, f: Finding): number {
 /** Where a dataset sits: the file meta group, the top level, or inside a sequence item or trailer. */
 type Level = 'meta' | 'top' | 'nested';
 
+/** What the walk needs to know about a tag, worked out once per tag (files of a series share them). */
+interface TagInfo {
+  /** 8 upper-case hex digits. */
+  tag: string;
+  group: number;
+  element: number;
+  isPrivate: boolean;
+  /** A private creator element (gggg,0010-00FF). */
+  isCreator: boolean;
+  /** Group lengths and item delimiters, never findings. */
+  skip: boolean;
+  dictionaryVr?: string;
+  row?: ProfileRow;
+  keyword: string;
+  /** Classification of the row by VR, filled as VRs are met. */
+  classes?: Map<string, { category: Category; severity: Severity }>;
+}
+
+const TAG_INFO = new Map<string, TagInfo>();
+const TAG_INFO_LIMIT = 100_000;
+
+function tagInfo(key: string): TagInfo {
+  const cached = TAG_INFO.get(key);
+  if (cached) return cached;
+  const tag = key.slice(1).toUpperCase();
+  const group = parseInt(tag.slice(0, 4), 16);
+  const element = parseInt(tag.slice(4), 16);
+  const isPrivate = group % 2 === 1;
+  const dictionary = isPrivate ? undefined : lookupTag(tag);
+  const row = isPrivate ? undefined : profileRowFor(tag);
+  const info: TagInfo = {
+    tag, group, element, isPrivate,
+    isCreator: isPrivate && element >= 0x10 && element <= 0xff,
+    skip: element === 0 || group === 0xfffe,
+    ...(dictionary?.vr ? { dictionaryVr: dictionary.vr } : {}),
+    ...(row ? { row } : {}),
+    keyword: row?.keyword ?? (dictionary?.keyword || (isPrivate ? 'PrivateAttribute' : `Unknown${tag}`)),
+  };
+  if (TAG_INFO.size < TAG_INFO_LIMIT) TAG_INFO.set(key, info);
+  return info;
+}
+
+function classOf(info: TagInfo, vr: string): { category: Category; severity: Severity } {
+  info.classes ??= new Map();
+  let c = info.classes.get(vr);
+  if (!c) {
+    c = classifyRow(info.row!, vr);
+    info.classes.set(vr, c);
+  }
+  return c;
+}
+
+const DECODERS = new Map<string, CharsetDecoder>();
+
+function decoderFor(ds: DataSet, inherited: CharsetDecoder): CharsetDecoder {
+  const el = ds.elements['x00080005'];
+  const bytes = el ? elementBytes(ds, el) : undefined;
+  if (!bytes) return inherited;
+  const term = latin1(bytes);
+  let decoder = DECODERS.get(term);
+  if (!decoder) {
+    decoder = charsetDecoder(term);
+    if (DECODERS.size < 1000) DECODERS.set(term, decoder);
+  }
+  return decoder;
+}
+
+const NUMERIC_VRS = new Set(['US', 'SS', 'UL', 'SL', 'FL', 'FD']);
+
 function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder, walk: Walk, level: Level): void {
   const elements = ds.elements;
-  const scsElement = elements['x00080005'];
-  const scsBytes = scsElement ? elementBytes(ds, scsElement) : undefined;
-  const decoder = scsBytes ? charsetDecoder(latin1(scsBytes)) : inherited;
-  const creators = new Map<number, string>();
-  const keys = Object.keys(elements).sort();
-  for (const key of keys) {
-    const tag = key.slice(1).toUpperCase();
-    const group = parseInt(tag.slice(0, 4), 16);
-    const elementNumber = parseInt(tag.slice(4), 16);
-    if (group % 2 === 1 && elementNumber >= 0x10 && elementNumber <= 0xff) {
-      const bytes = elementBytes(ds, elements[key]!);
-      if (bytes) creators.set(group * 0x100 + elementNumber, decoder.decode(bytes, 'LO'));
+  const decoder = decoderFor(ds, inherited);
+  let creators: Map<number, string> | undefined;
+  const creatorOf = (info: TagInfo): string | undefined => {
+    if (!creators) {
+      creators = new Map();
+      for (const key in elements) {
+        const c = tagInfo(key);
+        const bytes = c.isCreator ? elementBytes(ds, elements[key]!) : undefined;
+        if (bytes) creators.set(c.group * 0x100 + c.element, decoder.decode(bytes, 'LO'));
+      }
     }
-  }
-  for (const key of keys) {
+    return creators.get(info.group * 0x100 + (info.element >> 8));
+  };
+  // dicom-parser keeps elements in file order, which is tag order in a valid file.
+  for (const key in elements) {
+    const info = tagInfo(key);
+    if (info.skip || info.isCreator) continue; // group lengths, delimiters; creators name vendors, not people
+    if ((info.group === 0x0002) !== (level === 'meta')) continue; // the meta group is walked on its own
+    if (level === 'top' && key === 'x7fe00010') continue; // the pixel data itself is never read
     const el = elements[key]!;
-    const tag = key.slice(1).toUpperCase();
-    const group = parseInt(tag.slice(0, 4), 16);
-    const elementNumber = parseInt(tag.slice(4), 16);
-    if (elementNumber === 0 || group === 0xfffe) continue; // group lengths, item delimiters
-    if ((group === 0x0002) !== (level === 'meta')) continue; // the meta group is walked on its own
-    if (level === 'top' && tag === '7FE00010') continue; // the pixel data itself is never read
-    const isPrivate = group % 2 === 1;
-    if (isPrivate && elementNumber >= 0x10 && elementNumber <= 0xff) continue; // creators name vendors, not people
-    const dictionary = isPrivate ? undefined : lookupTag(tag);
-    let vr = el.vr ?? dictionary?.vr ?? 'UN';
-    if (vr === 'UN' && dictionary?.vr && dictionary.vr !== 'UN') vr = dictionary.vr === 'SQ' ? 'SQ' : vr;
-    const row = isPrivate ? undefined : profileRowFor(tag);
-    const keyword = row?.keyword ?? dictionary?.keyword ?? (isPrivate ? 'PrivateAttribute' : `Unknown${tag}`);
-    const creator = isPrivate ? creators.get(group * 0x100 + (elementNumber >> 8)) : undefined;
+    const { tag, isPrivate, row, keyword } = info;
+    let vr = el.vr ?? info.dictionaryVr ?? 'UN';
+    if (vr === 'UN' && info.dictionaryVr === 'SQ') vr = 'SQ';
 
     const items = vr === 'SQ' || vr === 'UN' || el.items ? itemsOf(ds, el, vr, walk) : undefined;
     if (items) {
-      const nonEmpty = items.filter((item) => item.dataSet && Object.keys(item.dataSet.elements).length > 0);
-      if (nonEmpty.length > 0 && (row || isPrivate)) {
-        const c = isPrivate ? { category: 'private-data' as Category, severity: 'medium' as Severity } : classifyRow(row!, 'SQ');
+      const nonEmpty = items.filter((item) => item.dataSet && Object.keys(item.dataSet.elements).length > 0).length;
+      if (nonEmpty > 0 && (row || isPrivate)) {
+        const c = row ? classOf(info, 'SQ') : { category: 'private-data' as Category, severity: 'medium' as Severity };
+        const creator = isPrivate ? creatorOf(info) : undefined;
         addFinding(walk, {
-          tag, keyword, category: c.category, severity: c.severity, sequence: [...sequence], private: isPrivate,
-          value: `${nonEmpty.length} item${nonEmpty.length === 1 ? '' : 's'}`,
+          tag, keyword, category: c.category, severity: c.severity, sequence, private: isPrivate,
+          value: `${nonEmpty} item${nonEmpty === 1 ? '' : 's'}`,
           ...(creator ? { creator } : {}),
         });
       }
-      for (const item of items) {
-        if (item.dataSet) walkDataSet(item.dataSet, [...sequence, tag], decoder, walk, 'nested');
+      if (items.length > 0) {
+        const inner = [...sequence, tag];
+        for (const item of items) {
+          if (item.dataSet) walkDataSet(item.dataSet, inner, decoder, walk, 'nested');
+        }
       }
       continue;
     }
 
+    // Values are decoded only where they are needed: findings, and text that may repeat a name or an ID.
+    const wanted = row !== undefined || isPrivate || isRepeatTarget(vr);
+    if (!wanted) continue;
     const bytes = elementBytes(ds, el);
     let value: string | undefined;
     let textVr = vr;
-    if (bytes && TEXT_VRS.has(vr)) value = decoder.decode(bytes, vr);
-    else if (bytes && (vr === 'US' || vr === 'SS' || vr === 'UL' || vr === 'SL' || vr === 'FL' || vr === 'FD')) value = readNumbers(ds, el, vr);
-    else if (bytes && (vr === 'UN' || vr === 'OB') && printable(bytes) && (isPrivate || vr === 'UN')) {
-      value = decoder.decode(bytes, 'LT');
-      textVr = 'LT';
+    if (bytes) {
+      if (TEXT_VRS.has(vr)) value = decoder.decode(bytes, vr);
+      else if (NUMERIC_VRS.has(vr) && row) value = readNumbers(ds, el, vr); // vendors' numbers say nothing to a person
+      else if ((vr === 'UN' || (vr === 'OB' && isPrivate)) && printable(bytes)) {
+        value = decoder.decode(bytes, 'LT');
+        textVr = 'LT';
+      }
     }
     // A person name of only component delimiters (`^^^^`) is empty.
-    const hasContent = value !== undefined ? value.replace(vr === 'PN' ? /[\^=\s]/g : /\s/g, '').length > 0 : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
+    const hasContent = value !== undefined
+      ? value.replace(vr === 'PN' ? /[\^=\s]/g : /\s/g, '').length > 0
+      : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
     if (!hasContent) continue;
 
     let findingIndex: number | undefined;
+    let creator: string | undefined;
     if (row) {
-      const c = classifyRow(row, vr);
+      const c = classOf(info, vr);
       const placeholder = value !== undefined && isPlaceholder(value);
-      findingIndex = addFinding(walk, {
-        tag, keyword, category: c.category,
-        severity: placeholder ? 'low' : c.severity,
-        sequence: [...sequence], private: false,
-        ...(value !== undefined ? { value: clip(value) } : { note: `${el.hadUndefinedLength ? 'undefined-length' : el.length + ' bytes of'} binary data` }),
-        ...(placeholder ? { note: 'looks like a placeholder left by a de-identification tool' } : {}),
-      });
+      const finding: Finding = { tag, keyword, category: c.category, severity: placeholder ? 'low' : c.severity, sequence, private: false };
+      if (value !== undefined) finding.value = clip(value);
+      else finding.note = `${el.hadUndefinedLength ? 'undefined-length' : `${el.length} bytes of`} binary data`;
+      if (placeholder) finding.note = 'looks like a placeholder left by a de-identification tool';
+      findingIndex = addFinding(walk, finding);
     } else if (isPrivate) {
+      creator = creatorOf(info);
       // Text a person could have typed narrows things down; codes, numbers and binary data do not.
       const typed = value !== undefined && PRIVATE_TEXT_VRS.has(textVr) && !isPlaceholder(value);
-      findingIndex = addFinding(walk, {
-        tag, keyword, category: 'private-data', severity: typed ? 'medium' : 'low',
-        sequence: [...sequence], private: true,
-        ...(creator ? { creator } : {}),
-        ...(value !== undefined ? { value: clip(value) } : { note: `${el.length} bytes of vendor data` }),
-      });
+      const finding: Finding = { tag, keyword, category: 'private-data', severity: typed ? 'medium' : 'low', sequence, private: true };
+      if (creator) finding.creator = creator;
+      if (value !== undefined) finding.value = clip(value);
+      else finding.note = `${el.length} bytes of vendor data`;
+      findingIndex = addFinding(walk, finding);
     }
-    if (value !== undefined && textVr !== 'UI') {
-      walk.texts.push({
-        tag, keyword, vr: textVr, sequence: [...sequence], private: isPrivate, value,
-        ...(creator ? { creator } : {}),
-        ...(findingIndex !== undefined ? { finding: findingIndex } : {}),
-      });
+    if (value !== undefined && isRepeatTarget(textVr)) {
+      const text: TextValue = { tag, keyword, vr: textVr, sequence, private: isPrivate, value };
+      if (creator) text.creator = creator;
+      if (findingIndex !== undefined) text.finding = findingIndex;
+      walk.texts.push(text);
     }
   }
 }
@@ -296,15 +367,9 @@ export function inspectDataSet(dataSet: DataSet, meta?: DataSet, trailer?: DataS
   const rootDecoder = charsetDecoder(undefined);
   if (meta) walkDataSet(meta, [], rootDecoder, walk, 'meta');
   walkDataSet(dataSet, [], rootDecoder, walk, 'top');
-  if (trailer) {
-    const scs = dataSet.elements['x00080005'];
-    const scsBytes = scs ? elementBytes(dataSet, scs) : undefined;
-    walkDataSet(trailer, [], scsBytes ? charsetDecoder(latin1(scsBytes)) : rootDecoder, walk, 'nested');
-  }
+  if (trailer) walkDataSet(trailer, [], decoderFor(dataSet, rootDecoder), walk, 'nested');
 
-  const scs = dataSet.elements['x00080005'];
-  const scsBytes = scs ? elementBytes(dataSet, scs) : undefined;
-  const decoder = scsBytes ? charsetDecoder(latin1(scsBytes)) : rootDecoder;
+  const decoder = decoderFor(dataSet, rootDecoder);
   const mediaClass = meta ? topString(meta, '00020002', rootDecoder) : undefined;
   const records = dataSet.elements['x00041220'];
   const isDicomdir = mediaClass === '1.2.840.10008.1.3.10' || records !== undefined;

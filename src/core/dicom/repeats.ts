@@ -23,6 +23,11 @@ const STOP_WORDS = new Set([
 /** Target VRs that hold codes, numbers, dates or UIDs, where a repeat would be a coincidence. */
 const SKIP_TARGET_VRS = new Set(['DA', 'TM', 'DT', 'UI', 'AS', 'DS', 'IS', 'CS', 'US', 'SS', 'UL', 'SL', 'FL', 'FD']);
 
+/** Whether text of this VR is searched for repeated identifying values. */
+export function isRepeatTarget(vr: string): boolean {
+  return !SKIP_TARGET_VRS.has(vr) && vr !== 'UN' && vr !== 'OB' && vr !== 'OW' && vr !== 'SQ';
+}
+
 const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
@@ -78,7 +83,7 @@ export function findRepeats(findings: Finding[], texts: readonly TextValue[]): v
   const needles = findings.flatMap(needlesFrom);
   if (needles.length === 0) return;
   for (const t of texts) {
-    if (SKIP_TARGET_VRS.has(t.vr)) continue;
+    if (!isRepeatTarget(t.vr)) continue;
     const existing = t.finding !== undefined ? findings[t.finding] : undefined;
     if (existing && existing.severity === 'high' && SOURCE_CATEGORIES.has(existing.category)) continue;
     const haystack = t.value.toUpperCase();
