@@ -43,6 +43,7 @@ const PLACEHOLDER = /^(anonymi[sz]ed|anonymous|anon|removed|deleted|redacted|unk
 
 /** Whether every part of a value is a placeholder such as ANONYMOUS, `unknown^unknown` or `xxxx`. */
 export function isPlaceholder(value: string): boolean {
+  if (value.length > 64) return false; // placeholders are short; long text is never one
   const parts = value.split(/[\^=\\]+/).map((p) => p.trim()).filter((p) => p.length > 0);
   return parts.length > 0 && parts.every((p) => PLACEHOLDER.test(p));
 }
@@ -139,6 +140,15 @@ function printable(bytes: Uint8Array): boolean {
     if ((c >= 0x20 && c < 0x7f) || c >= 0xa0 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x1b || (c === 0 && i >= bytes.length - 1)) good++;
   }
   return good === bytes.length && bytes.some((c) => c > 0x20);
+}
+
+/** Whether a value has any character but spaces (and, for a person name, its `^` and `=` delimiters). */
+function hasText(value: string, personName: boolean): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x20 && !(personName && (c === 0x5e || c === 0x3d))) return true;
+  }
+  return false;
 }
 
 function clip(value: string): string {
@@ -292,20 +302,22 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     // Values are decoded only where they are needed: findings, and text that may repeat a name or an ID.
     const wanted = row !== undefined || isPrivate || isRepeatTarget(vr);
     if (!wanted) continue;
-    const bytes = elementBytes(ds, el);
+    // Vendors' codes and numbers (private DS, IS, CS, US...) say nothing to a person: they are not decoded.
+    const decodeText = TEXT_VRS.has(vr) && (!isPrivate || PRIVATE_TEXT_VRS.has(vr));
+    const bytes = decodeText || row || vr === 'UN' || (vr === 'OB' && isPrivate) ? elementBytes(ds, el) : undefined;
     let value: string | undefined;
     let textVr = vr;
     if (bytes) {
-      if (TEXT_VRS.has(vr)) value = decoder.decode(bytes, vr);
-      else if (NUMERIC_VRS.has(vr) && row) value = readNumbers(ds, el, vr); // vendors' numbers say nothing to a person
+      if (decodeText) value = decoder.decode(bytes, vr);
+      else if (NUMERIC_VRS.has(vr) && row) value = readNumbers(ds, el, vr);
+      else if (TEXT_VRS.has(vr) && row) value = decoder.decode(bytes, vr);
       else if ((vr === 'UN' || (vr === 'OB' && isPrivate)) && printable(bytes)) {
         value = decoder.decode(bytes, 'LT');
         textVr = 'LT';
       }
     }
-    // A person name of only component delimiters (`^^^^`) is empty.
     const hasContent = value !== undefined
-      ? value.replace(vr === 'PN' ? /[\^=\s]/g : /\s/g, '').length > 0
+      ? hasText(value, vr === 'PN')
       : (el.length > 0 && el.length !== 0xffffffff) || el.hadUndefinedLength === true;
     if (!hasContent) continue;
 
@@ -313,7 +325,7 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     let creator: string | undefined;
     if (row) {
       const c = classOf(info, vr);
-      const placeholder = value !== undefined && isPlaceholder(value);
+      const placeholder = c.severity !== 'low' && value !== undefined && isPlaceholder(value);
       const finding: Finding = { tag, keyword, category: c.category, severity: placeholder ? 'low' : c.severity, sequence, private: false };
       if (value !== undefined) finding.value = clip(value);
       else finding.note = `${el.hadUndefinedLength ? 'undefined-length' : `${el.length} bytes of`} binary data`;

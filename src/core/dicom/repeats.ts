@@ -20,13 +20,13 @@ const STOP_WORDS = new Set([
   'MISS', 'PROF', 'SIR', 'ANON', 'ANONYMOUS', 'ANONYMIZED', 'PATIENT', 'TEST', 'UNKNOWN', 'NONE', 'NAME',
 ]);
 
-/** Target VRs that hold codes, numbers, dates or UIDs, where a repeat would be a coincidence. */
-const SKIP_TARGET_VRS = new Set(['DA', 'TM', 'DT', 'UI', 'AS', 'DS', 'IS', 'CS', 'US', 'SS', 'UL', 'SL', 'FL', 'FD']);
-
 /** Whether text of this VR is searched for repeated identifying values. */
 export function isRepeatTarget(vr: string): boolean {
-  return !SKIP_TARGET_VRS.has(vr) && vr !== 'UN' && vr !== 'OB' && vr !== 'OW' && vr !== 'SQ';
+  return TARGET_VRS.has(vr);
 }
+
+/** Text VRs a person writes in: where a repeated name or ID is a leak, not a coincidence. */
+const TARGET_VRS = new Set(['AE', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT']);
 
 const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
