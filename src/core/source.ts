@@ -31,6 +31,15 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/** The bytes of `inner` from `start` to its end, as a source of their own. */
+export function sliceSource(inner: ByteSource, start: number): ByteSource {
+  const offset = Math.min(Math.max(0, start), inner.size);
+  return {
+    size: inner.size - offset,
+    read: (s, e) => inner.read(offset + Math.max(0, s), offset + Math.max(0, Math.min(e, inner.size - offset))),
+  };
+}
+
 /**
  * Counts the distinct bytes read through a source (a range read twice counts once), so reports can
  * show that the pixel data was never read.

@@ -4,10 +4,10 @@
 
 import { dicomParser, type DataSet, type Element } from './parser';
 import type { ByteSource } from '../source';
-import { bytesSource } from '../source';
+import { sliceSource } from '../source';
 import { explicitVrAt, type DatasetEncoding } from '../sniff';
 import { implicitVr } from './dictionary';
-import { inflateRawLimited } from '../inflate';
+import { inflatedSource } from '../inflate';
 
 export const TRANSFER_SYNTAX = {
   implicitLittle: '1.2.840.10008.1.2',
@@ -52,6 +52,9 @@ const TRAILER_BYTES = 64 * 1024;
 
 const PIXEL_DATA = 'x7fe00010';
 
+/** The largest file meta group read. */
+const MAX_META_BYTES = 1024 * 1024;
+
 /** Thrown for files whose DICOM structure is too damaged to read anything. */
 export class DicomReadError extends Error {
   override readonly name = 'DicomReadError';
@@ -70,17 +73,24 @@ function readString(ds: DataSet, tag: string): string | undefined {
 }
 
 /** Reads the file meta group that starts at `offset`: explicit VR little endian as the standard says, or implicit where a writer got it wrong. */
-function readMeta(bytes: Uint8Array, offset: number): { meta: DataSet; end: number } {
+function readMeta(bytes: Uint8Array, offset: number, wholeFile: boolean): { meta: DataSet; end: number } {
   const parser = dicomParser.littleEndianByteArrayParser;
   const stream = new dicomParser.ByteStream(parser, bytes, offset);
   const meta = new dicomParser.DataSet(parser, bytes, {});
   meta.warnings = stream.warnings;
   const explicit = explicitVrAt(bytes, offset);
-  while (stream.position + 8 <= bytes.length && u16le(bytes, stream.position) === 0x0002) {
+  const cutShort = new DicomReadError('the file meta information is cut short');
+  for (;;) {
+    if (stream.position + 2 > bytes.length) {
+      if (wholeFile) break;
+      throw cutShort; // the meta group may go on past these bytes
+    }
+    if (u16le(bytes, stream.position) !== 0x0002) break;
+    if (stream.position + 12 > bytes.length) throw cutShort;
     const el = explicit
       ? dicomParser.readDicomElementExplicit(stream, meta.warnings)
       : dicomParser.readDicomElementImplicit(stream, undefined, implicitVr);
-    if (el.dataOffset + el.length > bytes.length) throw new DicomReadError('the file meta information is cut short');
+    if (el.dataOffset + el.length > bytes.length) throw cutShort;
     meta.elements[el.tag] = el;
   }
   return { meta, end: stream.position };
@@ -175,13 +185,15 @@ export async function readDicomHeader(
   let encoding = sniffed.encoding ?? { explicit: false, littleEndian: true };
 
   if (sniffed.layout !== 'raw') {
-    let metaBytes = first;
-    // A meta group longer than the first read is absurd but possible: read it in full, within the limit.
-    if (metaBytes.length < source.size && metaBytes.length < 1024 * 1024) {
-      const declared = u16le(first, sniffed.offset) === 0x0002 ? first.length : 0;
-      if (declared === 0) metaBytes = await source.read(0, Math.min(source.size, 1024 * 1024));
+    let read: { meta: DataSet; end: number };
+    try {
+      read = readMeta(first, sniffed.offset, first.length >= source.size);
+    } catch (e) {
+      // A meta group longer than the first read is absurd but possible: read more, within a limit.
+      if (!(e instanceof DicomReadError) || first.length >= source.size) throw e;
+      const more = await source.read(0, Math.min(source.size, MAX_META_BYTES));
+      read = readMeta(more, sniffed.offset, more.length >= source.size);
     }
-    const read = readMeta(metaBytes, sniffed.offset);
     meta = read.meta;
     datasetStart = read.end;
     transferSyntax = readString(meta, 'x00020010');
@@ -191,9 +203,8 @@ export async function readDicomHeader(
   const deflated = transferSyntax === TRANSFER_SYNTAX.deflated;
   let stream: ByteSource;
   if (deflated) {
-    // The whole dataset is one deflate stream; header and pixel data are inflated together, within the limit.
-    const compressed = await source.read(datasetStart, source.size);
-    stream = bytesSource(inflateRawLimited(compressed, limits.maxHeaderBytes));
+    // The whole dataset is one deflate stream: it is inflated lazily, only as far as the header goes.
+    stream = inflatedSource(sliceSource(source, datasetStart), { format: 'raw', maxOutput: limits.maxHeaderBytes });
   } else {
     stream = {
       size: source.size - datasetStart,
@@ -233,13 +244,15 @@ export async function readDicomHeader(
       const pixelEnd = pixel === undefined ? undefined
         : pixel.hadUndefinedLength ? await endOfFragments(stream, pixel.dataOffset, encoding.littleEndian)
         : pixel.dataOffset + pixel.length;
-      if (pixelEnd !== undefined && pixelEnd < stream.size) {
+      // A deflated stream's size is only known once inflated: always look there.
+      if (pixelEnd !== undefined && (deflated || pixelEnd < stream.size)) {
         const start = pixelEnd;
-        const tail = await stream.read(start, Math.min(stream.size, start + TRAILER_BYTES));
-        const parsed = parseDataset(tail, encoding);
-        trailer = parsed.dataSet;
-        const paddingOnly = Object.keys(parsed.dataSet.elements).every((k) => k === 'xfffcfffc');
-        if (parsed.error !== undefined && !paddingOnly) {
+        // In a deflated file this inflates the pixel data to get past it, within the header limit.
+        const tail = await stream.read(start, start + TRAILER_BYTES).catch(() => undefined);
+        const parsed = tail && tail.length > 0 ? parseDataset(tail, encoding) : undefined;
+        if (parsed) trailer = parsed.dataSet;
+        const paddingOnly = parsed !== undefined && Object.keys(parsed.dataSet.elements).every((k) => k === 'xfffcfffc');
+        if (!tail || (parsed !== undefined && parsed.error !== undefined && !paddingOnly)) {
           complete = false;
           problem = 'the data after its pixel data could not be read';
         }

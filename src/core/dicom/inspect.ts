@@ -271,7 +271,6 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
   for (const key in elements) {
     const info = tagInfo(key);
     if (info.skip || info.isCreator) continue; // group lengths, delimiters; creators name vendors, not people
-    if ((info.group === 0x0002) !== (level === 'meta')) continue; // the meta group is walked on its own
     if (level === 'top' && key === 'x7fe00010') continue; // the pixel data itself is never read
     const el = elements[key]!;
     const { tag, isPrivate, row, keyword } = info;
@@ -310,7 +309,6 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     if (bytes) {
       if (decodeText) value = decoder.decode(bytes, vr);
       else if (NUMERIC_VRS.has(vr) && row) value = readNumbers(ds, el, vr);
-      else if (TEXT_VRS.has(vr) && row) value = decoder.decode(bytes, vr);
       else if ((vr === 'UN' || (vr === 'OB' && isPrivate)) && printable(bytes)) {
         value = decoder.decode(bytes, 'LT');
         textVr = 'LT';

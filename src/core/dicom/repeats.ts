@@ -71,10 +71,6 @@ function contains(haystack: string, needle: Needle): boolean {
   }
 }
 
-function samePlace(a: { tag: string; sequence: string[] }, b: { tag: string; sequence: string[] }): boolean {
-  return a.tag === b.tag && a.sequence.length === b.sequence.length && a.sequence.every((s, i) => s === b.sequence[i]);
-}
-
 /**
  * Marks every text value that repeats an identifying value found elsewhere in the file: an existing
  * finding becomes high with `repeats`; a value that was not a finding becomes one.
@@ -83,11 +79,11 @@ export function findRepeats(findings: Finding[], texts: readonly TextValue[]): v
   const needles = findings.flatMap(needlesFrom);
   if (needles.length === 0) return;
   for (const t of texts) {
-    if (!isRepeatTarget(t.vr)) continue;
     const existing = t.finding !== undefined ? findings[t.finding] : undefined;
     if (existing && existing.severity === 'high' && SOURCE_CATEGORIES.has(existing.category)) continue;
     const haystack = t.value.toUpperCase();
-    const hit = needles.find((n) => !samePlace(n.source, t) && contains(haystack, n));
+    // The sources themselves are high findings of these categories and were skipped above.
+    const hit = needles.find((n) => contains(haystack, n));
     if (!hit) continue;
     const repeats = { tag: hit.source.tag, keyword: hit.source.keyword };
     const note = `repeats the ${hit.source.keyword}`;
