@@ -19,6 +19,8 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** How many files are read at once. */
   concurrency?: number;
+  /** The largest compressed zip inside a zip that is inflated to be checked (default 512 MiB). */
+  nestedZipMaxBytes?: number;
 }
 
 export interface ScanInput {
@@ -179,7 +181,7 @@ async function scanZipFile(path: string, source: ByteSource & { bytesRead: numbe
     try {
       const opened = entry.open();
       // A compressed zip inside a zip must be inflated whole to reach its directory: bound that.
-      if (entry.method !== 0 && entry.size > NESTED_ZIP_MAX_BYTES && looksLikeZip(await opened.read(0, 4))) {
+      if (entry.method !== 0 && entry.size > (opts.nestedZipMaxBytes ?? NESTED_ZIP_MAX_BYTES) && looksLikeZip(await opened.read(0, 4))) {
         entries.push(unreadable(entryPath, 'zip', entry.size, 0, `it is a compressed zip of ${Math.round(entry.size / 1e6)} MB inside the zip, too large to check`));
         continue;
       }

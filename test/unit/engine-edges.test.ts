@@ -74,6 +74,21 @@ describe('containers', () => {
     expect(r.reason).toMatch(/1 of its 1 files could not be checked/);
   });
 
+  it('a compressed zip inside a zip above the size limit is not inflated', async () => {
+    const inner = zipSync({ 'IM1': writeDicom(PERSON, { transferSyntax: 'explicit-le', pixelData: { bytes: new Uint8Array(4096) } }) }, { level: 0 });
+    const outer = zipSync({ 'inner.zip': inner }, { level: 6 });
+    const r = await scanFile({ path: 'o.zip', source: bytesSource(outer) }, { nestedZipMaxBytes: 1024 });
+    expect(r.entries?.[0]).toMatchObject({ format: 'zip', verdict: 'unreadable' });
+    expect(r.entries?.[0]?.reason).toMatch(/too large to check/);
+    expect((await scan(outer, 'o.zip')).verdict).toBe('identifying');
+  });
+
+  it('a source that fails on its first read is unreadable', async () => {
+    const r = await scanFile({ path: 'gone', source: { size: 10, read: () => Promise.reject(new Error('device removed')) } });
+    expect(r).toMatchObject({ verdict: 'unreadable', format: 'other' });
+    expect(r.reason).toMatch(/device removed/);
+  });
+
   it('gzip of a non-medical file is not medical; a damaged gzip is unreadable', async () => {
     expect((await scan(gzipSync(strToU8('just some text, nothing more')), 'a.txt.gz')).verdict).toBe('not-medical');
     const gz = gzipSync(writeDicom(PERSON, { transferSyntax: 'explicit-le' }));
@@ -162,6 +177,13 @@ describe('odd encodings', () => {
     const header = await readDicomHeader(bytesSource(big), { layout: 'part10', offset: 132 }, { initialBytes: 4096, maxHeaderBytes: 16_384 });
     expect(header.complete).toBe(false);
     expect(header.problem).toMatch(/larger than/);
+  });
+
+  it('a meta group cut short inside the file is unreadable', async () => {
+    const bytes = writeDicom(PERSON, { transferSyntax: 'explicit-le' });
+    const r = await scan(bytes.subarray(0, 150));
+    expect(r.verdict).toBe('unreadable');
+    expect(r.reason).toMatch(/meta information is cut short/);
   });
 
   it('a meta group longer than the first read is read in full', async () => {
