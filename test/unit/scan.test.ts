@@ -107,6 +107,15 @@ describe('identifying values repeated elsewhere', () => {
     expect(text).toMatchObject({ category: 'structured-content', severity: 'high', sequence: ['0040A730'], repeats: { keyword: 'PatientName' } });
   });
 
+  it('report text that names a member of staff is high; staff names in other name fields are not repeats', async () => {
+    const r = await scanFile({ path: 'sr', source: bytesSource(corpusBytes('public/cornerstone3D/no-pixel-data.dcm')) });
+    const text = r.findings.find((f) => f.tag === '0040A160' && f.value?.includes('Fukuda'));
+    expect(text).toMatchObject({ category: 'structured-content', severity: 'high', repeats: { keyword: 'ReferringPhysicianName' } });
+    const staff = await scan(ds([el(0x0008, 0x0090, 'PN', 'WHO^JOHN'), el(0x0008, 0x1050, 'PN', 'WHO^JOHN')]), false);
+    expect(staff.findings.find((f) => f.keyword === 'PerformingPhysicianName')).toMatchObject({ severity: 'medium' });
+    expect(staff.findings.find((f) => f.keyword === 'PerformingPhysicianName')?.repeats).toBeUndefined();
+  });
+
   it('does not match parts of other words', async () => {
     const r = await scan(ds([el(0x0010, 0x0010, 'PN', 'LEE^ANN'), el(0x0008, 0x103e, 'LO', 'SLEEP STUDY CHANNEL')]), false);
     expect(r.findings.find((f) => f.keyword === 'SeriesDescription')?.repeats).toBeUndefined();

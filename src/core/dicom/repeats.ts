@@ -7,6 +7,8 @@ import type { TextValue } from './inspect';
 interface Needle {
   /** Upper-case text to look for. */
   text: string;
+  /** From the name of a member of staff rather than the patient's own values. */
+  staff: boolean;
   /** Whether word boundaries are checked around a match (not for scripts written without spaces). */
   bounded: boolean;
   source: Finding;
@@ -33,14 +35,17 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 function needlesFrom(f: Finding): Needle[] {
   const value = f.value?.trim();
-  if (!value || f.severity !== 'high' || !SOURCE_CATEGORIES.has(f.category)) return [];
+  if (!value) return [];
+  // Staff names (person-name values, with ^) are looked for too: free text that names people is high.
+  const staff = f.category === 'people-and-institution' && f.severity === 'medium' && value.includes('^');
+  if (!staff && (f.severity !== 'high' || !SOURCE_CATEGORIES.has(f.category))) return [];
   const out: Needle[] = [];
   const add = (text: string): void => {
     const upper = text.toUpperCase();
     const bounded = !NO_SPACES_SCRIPT.test(upper);
-    if (!out.some((n) => n.text === upper)) out.push({ text: upper, bounded, source: f });
+    if (!out.some((n) => n.text === upper)) out.push({ text: upper, bounded, staff, source: f });
   };
-  if (f.category === 'name') {
+  if (f.category === 'name' || staff) {
     for (const part of value.split(/[\^=\s,.\\]+/)) {
       const upper = part.toUpperCase();
       const long = NO_SPACES_SCRIPT.test(part) ? part.length >= 2 : part.length >= 3;
@@ -83,7 +88,8 @@ export function findRepeats(findings: Finding[], texts: readonly TextValue[]): v
     if (existing && existing.severity === 'high' && SOURCE_CATEGORIES.has(existing.category)) continue;
     const haystack = t.value.toUpperCase();
     // The sources themselves are high findings of these categories and were skipped above.
-    const hit = needles.find((n) => contains(haystack, n));
+    // A staff name in another person-name field is a name already reported, not free text naming someone.
+    const hit = needles.find((n) => !(n.staff && t.vr === 'PN') && contains(haystack, n));
     if (!hit) continue;
     const repeats = { tag: hit.source.tag, keyword: hit.source.keyword };
     const note = `repeats the ${hit.source.keyword}`;
