@@ -56,8 +56,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Group key of files that hold records of several patients (a DICOMDIR). */
+const SEVERAL = '\u0001several';
+
 function patientLabel(key: string | undefined): string {
   if (key === undefined) return 'No patient details in the file';
+  if (key === SEVERAL) return 'Directories listing several patients';
   const [id, name] = key.split('\u0000');
   const parts = [name ? name : undefined, id ? `ID ${id}` : undefined].filter(Boolean);
   return `Patient ${parts.join(', ')}`;
@@ -92,7 +96,8 @@ export function toText(report: ScanReport): string {
   const flagged = leaves.filter((f) => f.verdict === 'identifying' || f.verdict === 'unreadable');
   const groups = new Map<string | undefined, FileReport[]>();
   for (const f of flagged) {
-    const key = f.identity?.patientKeys[0];
+    const keys = f.identity?.patientKeys ?? [];
+    const key = keys.length > 1 ? SEVERAL : keys[0];
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (const [key, files] of groups) {

@@ -126,6 +126,12 @@ describe('scan, human-readable', () => {
     expect(r.stdout).toMatch(/Nothing identifying was found/);
   });
 
+  it('groups a directory listing several patients on its own', async () => {
+    const r = await cli('scan', path.join(CORPUS, 'public/pydicom/dicomdirtests/DICOMDIR'));
+    expect(r.stdout).toMatch(/Directories listing several patients: 1 file/);
+    expect(r.stdout).toMatch(/PatientName \(0010,0010\) in \(0004,1220\)\s+"Doe\^Peter"/);
+  });
+
   it('tells a clinician when a folder holds several patients', async () => {
     const r = await cli('scan', path.join(CORPUS, 'public/pydicom/charset'));
     expect(r.stdout).toMatch(/these files belong to \d+ different patients/);
