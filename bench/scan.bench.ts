@@ -71,18 +71,25 @@ async function compare(title: string, files: Uint8Array[]): Promise<void> {
   console.log(`  speed-up over dcmjs: ${(a.perSecond / c.perSecond).toFixed(1)}x (target >= 10x)`);
 }
 
-/** A 1 GB multi-frame file: a real header followed by a sparse 1 GiB pixel data element (no disk used). */
-async function largeFileRead(): Promise<void> {
-  const header = fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm'));
-  const at = header.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
-  const pixelLength = 1024 * 1024 * 1024;
+/** CT_small's header (explicit VR little endian) up to its pixel data, and a pixel data element header of the given length. */
+function ctHeaderWithPixelLength(pixelLength: number): Buffer {
+  const ct = fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm'));
+  const at = ct.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
   const element = Buffer.alloc(12);
   element.writeUInt16LE(0x7fe0, 0);
   element.writeUInt16LE(0x0010, 2);
   element.write('OW', 4, 'latin1');
   element.writeUInt32LE(pixelLength, 8);
+  return Buffer.concat([ct.subarray(0, at), element]);
+}
+
+/** A 1 GB multi-frame file: a real header followed by a sparse 1 GiB pixel data element (no disk used). */
+async function largeFileRead(): Promise<void> {
+  const pixelLength = 1024 * 1024 * 1024;
   const file = path.join(os.tmpdir(), `spg-bench-1gb-${process.pid}.dcm`);
-  fs.writeFileSync(file, Buffer.concat([header.subarray(0, at), element]));
+  const header = ctHeaderWithPixelLength(pixelLength);
+  const at = header.length - 12;
+  fs.writeFileSync(file, header);
   fs.truncateSync(file, at + 12 + pixelLength);
   try {
     const blob = await fs.openAsBlob(file);
@@ -97,8 +104,12 @@ async function largeFileRead(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}; medians of interleaved rounds, ${MIN_SECONDS} s per runner`);
+  // A typical CT slice: CT_small's header (GE, 260 elements, 180 of them private) over 512 x 512 16-bit pixels.
+  const pixels = 512 * 512 * 2;
+  const slice = new Uint8Array(Buffer.concat([ctHeaderWithPixelLength(pixels), Buffer.alloc(pixels)]));
+  await compare('Typical CT slices: CT_small header, 512 x 512 x 16-bit pixels, x 500', Array.from({ length: 500 }, () => slice));
   const ct = new Uint8Array(fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm')));
-  await compare('Typical CT headers: pydicom CT_small.dcm x 500', Array.from({ length: 500 }, () => ct));
+  await compare('Small CT files: pydicom CT_small.dcm (128 x 128) x 500', Array.from({ length: 500 }, () => ct));
   const publicDir = path.join(CORPUS, 'public');
   const corpus: Uint8Array[] = [];
   const walk = (d: string): void => {

@@ -79,18 +79,18 @@ function readMeta(bytes: Uint8Array, offset: number, wholeFile: boolean): { meta
   const meta = new dicomParser.DataSet(parser, bytes, {});
   meta.warnings = stream.warnings;
   const explicit = explicitVrAt(bytes, offset);
-  const cutShort = new DicomReadError('the file meta information is cut short');
+  const cutShort = (): DicomReadError => new DicomReadError('the file meta information is cut short');
   for (;;) {
     if (stream.position + 2 > bytes.length) {
       if (wholeFile) break;
-      throw cutShort; // the meta group may go on past these bytes
+      throw cutShort(); // the meta group may go on past these bytes
     }
     if (u16le(bytes, stream.position) !== 0x0002) break;
-    if (stream.position + 12 > bytes.length) throw cutShort;
+    if (stream.position + 12 > bytes.length) throw cutShort();
     const el = explicit
       ? dicomParser.readDicomElementExplicit(stream, meta.warnings)
       : dicomParser.readDicomElementImplicit(stream, undefined, implicitVr);
-    if (el.dataOffset + el.length > bytes.length) throw cutShort;
+    if (el.dataOffset + el.length > bytes.length) throw cutShort();
     meta.elements[el.tag] = el;
   }
   return { meta, end: stream.position };

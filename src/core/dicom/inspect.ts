@@ -8,7 +8,7 @@ import type { Category, Finding, Severity } from '../report';
 import { charsetDecoder, type CharsetDecoder } from './charset';
 import { classifyRow } from './classify';
 import { lookupTag, implicitVr } from './dictionary';
-import { findRepeats, isRepeatTarget } from './repeats';
+import { findRepeats, REPEAT_TARGET_VRS } from './repeats';
 
 const ROWS = new Map<string, ProfileRow>();
 let CURVE_ROW: ProfileRow | undefined;
@@ -35,21 +35,40 @@ export function profileRowFor(tag: string): ProfileRow | undefined {
   return undefined;
 }
 
-const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
-const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+/**
+ * What the walk needs to know of a VR, as bits in a table indexed by its two character codes: dicom-parser
+ * makes a new string for every element's VR, and a Set look-up would hash each one.
+ */
+const TEXT = 1;
+const PRIVATE_TEXT = 2; // text a person could have typed into a private element
+const NUMERIC = 4;
+const REPEAT_TARGET = 8;
+const VR_FLAGS = new Uint8Array(65536);
+function flag(vrs: string, bit: number): void {
+  for (const vr of vrs.split(' ')) VR_FLAGS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)]! |= bit;
+}
+flag('AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT', TEXT);
+flag('AE DA DT LO LT PN SH ST TM UC UT', PRIVATE_TEXT);
+flag('US SS UL SL FL FD', NUMERIC);
+flag(REPEAT_TARGET_VRS.join(' '), REPEAT_TARGET);
+
+function vrFlags(vr: string): number {
+  return vr.length === 2 ? VR_FLAGS[(vr.charCodeAt(0) << 8) | vr.charCodeAt(1)]! : 0;
+}
 
 /** Values written by de-identification tools in place of the real one (checked per name component). */
 const PLACEHOLDER = /^(anonymi[sz]ed|anonymous|anon|removed|deleted|redacted|unknown|none|n\/a|na|null|patient|x+|\*+|-+|0+|\?+)$/i;
 
+const PLACEHOLDER_START = /^[\s^=]*[adrunpx*\-0?]/i;
+
 /** Whether every part of a value is a placeholder such as ANONYMOUS, `unknown^unknown` or `xxxx`. */
 export function isPlaceholder(value: string): boolean {
-  if (value.length > 64) return false; // placeholders are short; long text is never one
+  // Placeholders are short and start with one of these characters (anonymous, removed, xxx, ***, 000...).
+  if (value.length > 64 || !PLACEHOLDER_START.test(value)) return false;
   const parts = value.split(/[\^=\\]+/).map((p) => p.trim()).filter((p) => p.length > 0);
   return parts.length > 0 && parts.every((p) => PLACEHOLDER.test(p));
 }
 
-/** Private VRs whose value is text a person could have typed. */
-const PRIVATE_TEXT_VRS = new Set(['AE', 'DA', 'DT', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UT']);
 
 /** Longest value text kept in a finding. */
 const MAX_VALUE_CHARS = 1024;
@@ -140,6 +159,11 @@ function printable(bytes: Uint8Array): boolean {
     if ((c >= 0x20 && c < 0x7f) || c >= 0xa0 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x1b || (c === 0 && i >= bytes.length - 1)) good++;
   }
   return good === bytes.length && bytes.some((c) => c > 0x20);
+}
+
+function hasElements(ds: DataSet): boolean {
+  for (const _ in ds.elements) return true;
+  return false;
 }
 
 /** Whether a value has any character but spaces (and, for a person name, its `^` and `=` delimiters). */
@@ -250,27 +274,37 @@ function decoderFor(ds: DataSet, inherited: CharsetDecoder): CharsetDecoder {
   return decoder;
 }
 
-const NUMERIC_VRS = new Set(['US', 'SS', 'UL', 'SL', 'FL', 'FD']);
 
 function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder, walk: Walk, level: Level): void {
   const elements = ds.elements;
   const decoder = decoderFor(ds, inherited);
-  let creators: Map<number, string> | undefined;
+  // Private creators, keyed by group * 0x100 + block. In tag order a creator comes before its block, so
+  // they are collected as the walk meets them; a file out of order gets one full pass on the first miss.
+  const creators = new Map<number, string>();
+  let allCreators = false;
+  const addCreator = (key: string, info: TagInfo): void => {
+    const bytes = elementBytes(ds, elements[key]!);
+    if (bytes) creators.set(info.group * 0x100 + info.element, decoder.decode(bytes, 'LO'));
+  };
   const creatorOf = (info: TagInfo): string | undefined => {
-    if (!creators) {
-      creators = new Map();
+    const block = info.group * 0x100 + (info.element >> 8);
+    if (!creators.has(block) && !allCreators) {
+      allCreators = true;
       for (const key in elements) {
         const c = tagInfo(key);
-        const bytes = c.isCreator ? elementBytes(ds, elements[key]!) : undefined;
-        if (bytes) creators.set(c.group * 0x100 + c.element, decoder.decode(bytes, 'LO'));
+        if (c.isCreator) addCreator(key, c);
       }
     }
-    return creators.get(info.group * 0x100 + (info.element >> 8));
+    return creators.get(block);
   };
   // dicom-parser keeps elements in file order, which is tag order in a valid file.
-  for (const key in elements) {
+  for (const key of Object.keys(elements)) {
     const info = tagInfo(key);
-    if (info.skip || info.isCreator) continue; // group lengths, delimiters; creators name vendors, not people
+    if (info.isCreator) {
+      addCreator(key, info); // creators name vendors, not people: kept for their block, not reported
+      continue;
+    }
+    if (info.skip) continue; // group lengths, item delimiters
     if (level === 'top' && key === 'x7fe00010') continue; // the pixel data itself is never read
     const el = elements[key]!;
     const { tag, isPrivate, row, keyword } = info;
@@ -279,7 +313,8 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
 
     const items = vr === 'SQ' || vr === 'UN' || el.items ? itemsOf(ds, el, vr, walk) : undefined;
     if (items) {
-      const nonEmpty = items.filter((item) => item.dataSet && Object.keys(item.dataSet.elements).length > 0).length;
+      let nonEmpty = 0;
+      for (const item of items) if (item.dataSet && hasElements(item.dataSet)) nonEmpty++;
       if (nonEmpty > 0 && (row || isPrivate)) {
         const c = row ? classOf(info, 'SQ') : { category: 'private-data' as Category, severity: 'medium' as Severity };
         const creator = isPrivate ? creatorOf(info) : undefined;
@@ -299,16 +334,17 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     }
 
     // Values are decoded only where they are needed: findings, and text that may repeat a name or an ID.
-    const wanted = row !== undefined || isPrivate || isRepeatTarget(vr);
+    const flags = vrFlags(vr);
+    const wanted = row !== undefined || isPrivate || (flags & REPEAT_TARGET) !== 0;
     if (!wanted) continue;
     // Vendors' codes and numbers (private DS, IS, CS, US...) say nothing to a person: they are not decoded.
-    const decodeText = TEXT_VRS.has(vr) && (!isPrivate || PRIVATE_TEXT_VRS.has(vr));
+    const decodeText = (flags & TEXT) !== 0 && (!isPrivate || (flags & PRIVATE_TEXT) !== 0);
     const bytes = decodeText || row || vr === 'UN' || (vr === 'OB' && isPrivate) ? elementBytes(ds, el) : undefined;
     let value: string | undefined;
     let textVr = vr;
     if (bytes) {
       if (decodeText) value = decoder.decode(bytes, vr);
-      else if (NUMERIC_VRS.has(vr) && row) value = readNumbers(ds, el, vr);
+      else if ((flags & NUMERIC) !== 0 && row) value = readNumbers(ds, el, vr);
       else if ((vr === 'UN' || (vr === 'OB' && isPrivate)) && printable(bytes)) {
         value = decoder.decode(bytes, 'LT');
         textVr = 'LT';
@@ -332,14 +368,14 @@ function walkDataSet(ds: DataSet, sequence: string[], inherited: CharsetDecoder,
     } else if (isPrivate) {
       creator = creatorOf(info);
       // Text a person could have typed narrows things down; codes, numbers and binary data do not.
-      const typed = value !== undefined && PRIVATE_TEXT_VRS.has(textVr) && !isPlaceholder(value);
+      const typed = value !== undefined && (vrFlags(textVr) & PRIVATE_TEXT) !== 0 && !isPlaceholder(value);
       const finding: Finding = { tag, keyword, category: 'private-data', severity: typed ? 'medium' : 'low', sequence, private: true };
       if (creator) finding.creator = creator;
       if (value !== undefined) finding.value = clip(value);
       else finding.note = `${el.length} bytes of vendor data`;
       findingIndex = addFinding(walk, finding);
     }
-    if (value !== undefined && isRepeatTarget(textVr)) {
+    if (value !== undefined && (vrFlags(textVr) & REPEAT_TARGET) !== 0) {
       const text: TextValue = { tag, keyword, vr: textVr, sequence, private: isPrivate, value };
       if (creator) text.creator = creator;
       if (findingIndex !== undefined) text.finding = findingIndex;

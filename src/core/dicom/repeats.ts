@@ -22,23 +22,24 @@ const STOP_WORDS = new Set([
   'MISS', 'PROF', 'SIR', 'ANON', 'ANONYMOUS', 'ANONYMIZED', 'PATIENT', 'TEST', 'UNKNOWN', 'NONE', 'NAME',
 ]);
 
-/** Whether text of this VR is searched for repeated identifying values. */
-export function isRepeatTarget(vr: string): boolean {
-  return TARGET_VRS.has(vr);
-}
-
-/** Text VRs a person writes in: where a repeated name or ID is a leak, not a coincidence. */
-const TARGET_VRS = new Set(['AE', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT']);
+/**
+ * Text VRs a person writes in, where a repeated name or ID is a leak, not a coincidence: only their values
+ * are searched (codes, numbers, dates and UIDs are not).
+ */
+export const REPEAT_TARGET_VRS: readonly string[] = ['AE', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT'];
 
 const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 function needlesFrom(f: Finding): Needle[] {
+  const patient = f.severity === 'high' && SOURCE_CATEGORIES.has(f.category);
+  const people = f.category === 'people-and-institution' && f.severity === 'medium';
+  if (!patient && !people) return [];
   const value = f.value?.trim();
   if (!value) return [];
   // Staff names (person-name values, with ^) are looked for too: free text that names people is high.
-  const staff = f.category === 'people-and-institution' && f.severity === 'medium' && value.includes('^');
-  if (!staff && (f.severity !== 'high' || !SOURCE_CATEGORIES.has(f.category))) return [];
+  const staff = people && value.includes('^');
+  if (!patient && !staff) return [];
   const out: Needle[] = [];
   const add = (text: string): void => {
     const upper = text.toUpperCase();
