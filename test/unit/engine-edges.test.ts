@@ -7,6 +7,7 @@ import { sniff } from '../../src/core/sniff';
 import { classifyRow } from '../../src/core/dicom/classify';
 import { readDicomHeader } from '../../src/core/dicom/header';
 import { writeDicom, tag, type El } from '../fixtures/dicom-writer';
+import { writeNifti1 } from '../fixtures/nifti-writer';
 
 const el = (group: number, element: number, vr: string, value: El['value']): El => ({ tag: tag(group, element), vr, value });
 const BASE: El[] = [el(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.2'), el(0x0008, 0x0018, 'UI', '1.2.3')];
@@ -99,42 +100,16 @@ describe('containers', () => {
 });
 
 describe('NIfTI edge cases', () => {
-  function niftiWith(extensions: Array<{ code: number; data: Uint8Array }>, voxOffsetOverride?: number): Uint8Array {
-    const blocks = extensions.map((e) => {
-      const size = Math.ceil((e.data.length + 8) / 16) * 16;
-      const b = new Uint8Array(size);
-      new DataView(b.buffer).setInt32(0, size, true);
-      new DataView(b.buffer).setInt32(4, e.code, true);
-      b.set(e.data, 8);
-      return b;
-    });
-    const vox = voxOffsetOverride ?? 352 + blocks.reduce((n, b) => n + b.length, 0);
-    const out = new Uint8Array(Math.max(vox, 352 + blocks.reduce((n, b) => n + b.length, 0)) + 8);
-    const v = new DataView(out.buffer);
-    v.setInt32(0, 348, true);
-    v.setInt16(40, 3, true);
-    for (const i of [42, 44, 46]) v.setInt16(i, 1, true);
-    v.setFloat32(108, vox, true);
-    out.set(strToU8('n+1\0'), 344);
-    out[348] = blocks.length ? 1 : 0;
-    let p = 352;
-    for (const b of blocks) {
-      out.set(b, p);
-      p += b.length;
-    }
-    return out;
-  }
-
   it('text extensions are free text, binary ones low, a broken DICOM extension makes the file unreadable', async () => {
-    const r = await scan(niftiWith([{ code: 6, data: strToU8('acquired for J. Smith') }, { code: 40, data: new Uint8Array([0, 1, 2, 3, 250]) }]), 'a.nii');
+    const r = await scan(writeNifti1('', [{ code: 6, data: strToU8('acquired for J. Smith') }, { code: 40, data: new Uint8Array([0, 1, 2, 3, 250]) }]), 'a.nii');
     expect(r.findings.find((f) => f.tag === 'nifti:extension:6')).toMatchObject({ category: 'free-text', severity: 'medium', value: 'acquired for J. Smith' });
     expect(r.findings.find((f) => f.tag === 'nifti:extension:40')).toMatchObject({ severity: 'low' });
-    const broken = await scan(niftiWith([{ code: 2, data: strToU8('this is not a DICOM dataset at all') }]), 'b.nii');
+    const broken = await scan(writeNifti1('', [{ code: 2, data: strToU8('this is not a DICOM dataset at all') }]), 'b.nii');
     expect(broken.verdict).toBe('unreadable');
   });
 
   it('a NIfTI whose header cannot be read is unreadable', async () => {
-    const good = niftiWith([{ code: 6, data: strToU8('note') }]);
+    const good = writeNifti1('', [{ code: 6, data: strToU8('note') }]);
     new DataView(good.buffer).setInt32(352, 4, true); // an extension size below the 8-byte minimum
     const r = await scan(good, 'c.nii');
     expect(r).toMatchObject({ format: 'nifti', verdict: 'unreadable' });

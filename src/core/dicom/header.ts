@@ -222,6 +222,14 @@ export async function readDicomHeader(
     if (bytesSayExplicit !== encoding.explicit) encoding = { explicit: bytesSayExplicit, littleEndian: true };
   }
 
+  const base = {
+    layout: sniffed.layout,
+    ...(meta ? { meta } : {}),
+    ...(transferSyntax ? { transferSyntax } : {}),
+    encoding,
+    deflated,
+    datasetStart,
+  };
   let bytes: Uint8Array = new Uint8Array(0);
   let want = Math.min(stream.size, Math.max(limits.initialBytes - datasetStart, 4096));
   for (;;) {
@@ -258,13 +266,8 @@ export async function readDicomHeader(
         }
       }
       return {
-        layout: sniffed.layout,
-        ...(meta ? { meta } : {}),
+        ...base,
         dataSet: attempt.dataSet,
-        ...(transferSyntax ? { transferSyntax } : {}),
-        encoding,
-        deflated,
-        datasetStart,
         complete,
         ...(problem !== undefined ? { problem } : {}),
         ...(pixel ? { pixelData: pixelInfo(pixel) } : {}),
@@ -272,20 +275,14 @@ export async function readDicomHeader(
       };
     }
     if (want >= limits.maxHeaderBytes) {
-      return {
-        layout: sniffed.layout,
-        ...(meta ? { meta } : {}),
-        dataSet: attempt.dataSet,
-        ...(transferSyntax ? { transferSyntax } : {}),
-        encoding,
-        deflated,
-        datasetStart,
-        complete: false,
-        problem: `its header is larger than ${Math.round(limits.maxHeaderBytes / (1024 * 1024))} MB, more than this tool reads`,
-      };
+      return { ...base, dataSet: attempt.dataSet, complete: false, problem: `its header is larger than ${formatSize(limits.maxHeaderBytes)}, more than this tool reads` };
     }
     want = Math.min(stream.size, limits.maxHeaderBytes, want * 4);
   }
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 /** Most fragments followed to find the end of encapsulated pixel data. */
