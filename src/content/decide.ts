@@ -1,0 +1,76 @@
+// One upload attempt from hold to release: the fast path for files with nothing medical, otherwise the
+// framed dialog; every failure keeps the files held and tells the person (the guard fails closed).
+
+import browser from 'webextension-polyfill';
+import type { HeldUpload } from './held';
+import { nothingMedical } from './quick-sniff';
+import { DialogFrame, FrameError } from './dialog-frame';
+import { showNotice } from './notice';
+import type { HooksBridge } from './page-bridge';
+
+function t(key: string, substitutions?: string | string[]): string {
+  return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+let requestCounter = 0;
+
+function failedNotice(): void {
+  showNotice({ text: t('guard_noticeFailed'), dismissLabel: t('guard_dismiss'), warning: true });
+}
+
+export interface DecideOptions {
+  hooks: HooksBridge;
+  /** False when an administrator removed "upload the original anyway". */
+  allowOriginal: () => boolean;
+}
+
+export async function decide(held: HeldUpload, opts: DecideOptions): Promise<void> {
+  if (held.files.length === 0) return;
+  if (await nothingMedical(held.files)) {
+    held.release(held.files, 'original');
+    return;
+  }
+  if (held.caughtHere) opts.hooks.taint(held.files);
+  const requestId = `${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
+  const frame = new DialogFrame(t('guard_dialogFrameTitle'));
+  try {
+    const outcome = await frame.check({
+      type: 'check',
+      requestId,
+      files: held.files,
+      paths: held.paths,
+      path: held.path,
+      site: location.hostname || location.origin,
+      allowOriginal: opts.allowOriginal(),
+    });
+    if (outcome.outcome === 'pass' || outcome.outcome === 'notice') {
+      frame.close();
+      if (held.caughtHere) opts.hooks.untaint(held.files);
+      held.release(held.files, 'original');
+      if (outcome.outcome === 'notice') {
+        showNotice({ text: t('guard_noticeClean', String(outcome.counts.medical)), dismissLabel: t('guard_dismiss'), warning: false });
+      }
+      return;
+    }
+    const decision = await frame.decision(requestId);
+    frame.close();
+    if (decision.choice === 'original') {
+      if (held.caughtHere) opts.hooks.untaint(held.files);
+      held.release(held.files, 'original');
+    } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length) {
+      held.release(decision.files, 'cleaned');
+    } else {
+      held.cancel();
+    }
+  } catch (error) {
+    held.cancel();
+    const reason = error instanceof FrameError ? error.kind : 'error';
+    try {
+      await frame.showFailure(requestId, reason);
+    } catch {
+      failedNotice();
+    } finally {
+      frame.close();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Isolated-world entry, registered at document_start in every frame: catches every file handed to the page,
+// holds it, has it checked in the framed dialog, and releases only what the person chose. Must stay
+// synchronous up to the listener registration (built as an IIFE, no loader).
+
+import { catchUploads } from './catch';
+import { acceptHooks } from './page-bridge';
+import { decide } from './decide';
+import { showNotice } from './notice';
+import type { HeldUpload } from './held';
+import browser from 'webextension-polyfill';
+
+function failClosed(): void {
+  showNotice({
+    text: browser.i18n.getMessage('guard_noticeFailed') || 'Scan Privacy Guard could not check these files, so they were not given to the page.',
+    dismissLabel: browser.i18n.getMessage('guard_dismiss') || 'Dismiss',
+    warning: true,
+  });
+}
+
+const hooks = acceptHooks(onHold);
+
+function onHold(held: HeldUpload): void {
+  decide(held, { hooks, allowOriginal: () => true }).catch(() => {
+    held.cancel();
+    failClosed();
+  });
+}
+
+catchUploads(onHold, failClosed);
