@@ -1,0 +1,425 @@
+// The decision dialog page: receives the held files over a MessagePort, checks them, explains what was found and asks.
+//
+// Framed by the guard (src/content) into the site; the protocol is in ./protocol.ts. The page's state is on
+// <body data-state>: `waiting` (nothing shown: no request yet, or checking), `asking` (the findings and the
+// choices), `confirming` (the deliberate second step before an original goes out), `failed` (the check
+// failed or took too long: only Cancel), `done` (a decision was sent, or there was nothing to ask).
+// Values from the files are only ever put into the page with textContent, never parsed as HTML.
+
+import browser from 'webextension-polyfill';
+import { scanFiles } from '../../core/scan';
+import { blobSource } from '../../core/source';
+import type { ScanReport } from '../../core/report';
+import type { CheckRequest, DialogToGuard, FailureRequest, GuardToDialog, OutcomeMessage, UploadPath } from './protocol';
+import {
+  explainConfirm,
+  explainFailure,
+  explainReport,
+  outcomeOf,
+  type ExplainContext,
+  type ExplainedGroup,
+  type Explanation,
+  type Translate,
+} from './explain';
+import { prepareCleanCopies, type CleanCopies } from './clean-copy';
+
+/** A scan that takes longer than this is treated as failed (fail closed). */
+const SCAN_TIMEOUT_MS = 60_000;
+
+type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
+
+const UPLOAD_PATHS: ReadonlySet<string> = new Set<UploadPath>(['input', 'folder-input', 'drop', 'paste', 'picker', 'clipboard', 'egress']);
+
+const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions) || key;
+
+interface Current {
+  requestId: string;
+  /** Set for a check; absent for a failure request. */
+  check?: CheckRequest;
+  explanation?: Explanation;
+  context?: ExplainContext & { totalBytes: number };
+  copies?: CleanCopies;
+  failed?: 'timeout' | 'error';
+  decided: boolean;
+}
+
+let port: MessagePort | undefined;
+let current: Current | undefined;
+const queue: GuardToDialog[] = [];
+let busy = false;
+
+// ---- the connection -------------------------------------------------------------------------------------
+
+const nonce = decodeURIComponent(location.hash.slice(1));
+
+function onConnect(event: MessageEvent): void {
+  const data: unknown = event.data;
+  if (port || !nonce || !isRecord(data) || data.type !== 'spg-connect' || data.nonce !== nonce) return;
+  const received = event.ports[0];
+  if (!received) return;
+  port = received;
+  window.removeEventListener('message', onConnect);
+  port.onmessage = (e: MessageEvent) => receive(e.data);
+}
+
+function send(message: DialogToGuard): void {
+  port?.postMessage(message);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** The guard's message, checked; anything malformed is dropped. */
+function parse(data: unknown): GuardToDialog | undefined {
+  if (!isRecord(data) || typeof data.requestId !== 'string') return undefined;
+  if (data.type === 'failure') {
+    return { type: 'failure', requestId: data.requestId, reason: data.reason === 'timeout' ? 'timeout' : 'error' };
+  }
+  if (data.type !== 'check' || !Array.isArray(data.files) || !data.files.every((f) => f instanceof File)) return undefined;
+  const files = data.files as File[];
+  const paths = Array.isArray(data.paths) ? data.paths : [];
+  return {
+    type: 'check',
+    requestId: data.requestId,
+    files,
+    paths: files.map((f, i) => (typeof paths[i] === 'string' && paths[i] !== '' ? (paths[i] as string) : f.name)),
+    path: typeof data.path === 'string' && UPLOAD_PATHS.has(data.path) ? (data.path as UploadPath) : 'input',
+    site: typeof data.site === 'string' ? data.site : '',
+    // Only an explicit true offers the original: anything else is the safe choice.
+    allowOriginal: data.allowOriginal === true,
+  };
+}
+
+function receive(data: unknown): void {
+  const message = parse(data);
+  if (!message) return;
+  queue.push(message);
+  void next();
+}
+
+/** Handles requests one at a time: the next starts when the person has decided on the current one. */
+async function next(): Promise<void> {
+  if (busy || (current && !current.decided)) return;
+  const message = queue.shift();
+  if (!message) return;
+  busy = true;
+  current = { requestId: message.requestId, decided: false };
+  try {
+    if (message.type === 'failure') showFailure(message);
+    else await check(message);
+  } catch {
+    dialogFailed();
+  } finally {
+    busy = false;
+  }
+  if (current?.decided) void next();
+}
+
+// ---- checking -------------------------------------------------------------------------------------------
+
+class ScanTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ScanTimeout()), ms);
+    work.then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e: unknown) => { clearTimeout(timer); reject(e); },
+    );
+  });
+}
+
+async function check(request: CheckRequest): Promise<void> {
+  const here = current!;
+  here.check = request;
+  setState('waiting');
+  let report: ScanReport;
+  try {
+    report = await withTimeout(
+      scanFiles(request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }))),
+      SCAN_TIMEOUT_MS,
+    );
+  } catch (e) {
+    here.failed = e instanceof ScanTimeout ? 'timeout' : 'error';
+    renderFailure(here.failed);
+    const n = request.files.length;
+    send({ type: 'outcome', requestId: request.requestId, outcome: 'ask', counts: { files: n, medical: 0, identifying: 0, unreadable: n } });
+    focusDefault();
+    return;
+  }
+  const { outcome, counts } = outcomeOf(report);
+  const message: OutcomeMessage = { type: 'outcome', requestId: request.requestId, outcome, counts };
+  if (outcome !== 'ask') {
+    here.decided = true; // nothing to ask: the guard releases the files
+    clear('done');
+    send(message);
+    return;
+  }
+  here.context = {
+    site: request.site,
+    path: request.path,
+    fileCount: request.files.length,
+    totalBytes: request.files.reduce((n, f) => n + f.size, 0),
+  };
+  here.explanation = explainReport(report, here.context, t);
+  renderAsking(here);
+  send(message);
+  focusDefault();
+  prepareCleanCopies(request.files, request.paths).then(
+    (copies) => {
+      if (current !== here || here.decided) return;
+      here.copies = copies;
+      if (copies.available && document.body.dataset.state === 'asking') fillDeidentifySlot(here);
+    },
+    () => undefined, // no copies: the choice is simply not offered
+  );
+}
+
+function showFailure(request: FailureRequest): void {
+  current!.failed = request.reason;
+  renderFailure(request.reason);
+  focusDefault();
+}
+
+/** The dialog itself broke: tell the guard (which keeps the files held) and show what we can. */
+function dialogFailed(): void {
+  const here = current;
+  if (!here || here.decided) return;
+  send({ type: 'dialog-error', requestId: here.requestId });
+  try {
+    here.failed = 'error';
+    renderFailure('error');
+    focusDefault();
+  } catch {
+    clear('failed');
+  }
+}
+
+function decide(choice: 'cancel' | 'original' | 'deidentified'): void {
+  const here = current;
+  if (!here || here.decided) return;
+  if (choice === 'original' && !here.check?.allowOriginal) return;
+  if (choice === 'deidentified' && !here.copies?.available) return;
+  here.decided = true;
+  send({
+    type: 'decision',
+    requestId: here.requestId,
+    choice,
+    ...(choice === 'deidentified' && here.copies?.available ? { files: here.copies.files } : {}),
+  });
+  clear('done');
+  void next();
+}
+
+// ---- rendering ------------------------------------------------------------------------------------------
+
+const root = (): HTMLElement => document.getElementById('spg-root')!;
+
+function setState(state: State): void {
+  document.body.dataset.state = state;
+}
+
+function clear(state: State): void {
+  root().replaceChildren();
+  setState(state);
+}
+
+type Child = Node | string | undefined | false;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) {
+    if (child === undefined || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+function button(action: string, label: string, kind: 'primary' | 'secondary' | 'quiet' | 'danger', onClick: () => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', 'data-action': action, class: `button ${kind}` }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** A new dialog card (each view is its own alertdialog, so a screen reader announces it when focus moves in). */
+function card(title: string, lead: string, ...body: Child[]): { card: HTMLElement; actions: HTMLElement } {
+  const actions = h('div', { class: 'actions', id: 'spg-actions' });
+  const node = h(
+    'section',
+    { id: 'spg-dialog', class: 'card', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'spg-title', 'aria-describedby': 'spg-lead' },
+    h('header', { class: 'card-header' },
+      h('p', { class: 'brand' }, t('dialog_brand')),
+      h('h1', { id: 'spg-title' }, title),
+      h('p', { id: 'spg-lead', class: 'lead' }, lead)),
+    ...body,
+    actions,
+  );
+  root().replaceChildren(node);
+  return { card: node, actions };
+}
+
+function renderGroup(group: ExplainedGroup): HTMLElement {
+  const section = h('section', { class: 'group' }, h('h3', { class: 'group-heading' }, h('bdi', {}, group.heading)));
+  for (const line of group.details) section.append(h('p', { class: 'group-detail' }, h('bdi', {}, line)));
+  if (group.unreadable) {
+    section.append(
+      h('div', { class: 'unreadable' },
+        h('p', { class: 'unreadable-text' }, group.unreadable.text),
+        h('p', { class: 'unreadable-reason' }, h('span', { class: 'label' }, t('dialog_reason_label')), ' ', group.unreadable.reasons.join('; '))),
+    );
+  }
+  if (group.categories.length > 0) {
+    const list = h('ul', { class: 'categories' });
+    for (const c of group.categories) {
+      const items = h('ul', { class: 'items' });
+      for (const item of c.items) {
+        items.append(h('li', {},
+          h('span', { class: 'item-label' }, item.label),
+          item.value !== undefined && ': ',
+          item.value !== undefined && h('bdi', { class: 'value' }, item.value),
+          item.detail !== undefined && h('span', { class: 'item-detail' }, `${item.value !== undefined ? ' — ' : ': '}${item.detail}`),
+          item.spread !== undefined && h('span', { class: 'item-spread' }, ` (${item.spread})`)));
+      }
+      if (c.more) items.append(h('li', { class: 'more' }, c.more));
+      list.append(h('li', { class: `category severity-${c.severity}` },
+        h('h4', { class: 'category-heading' },
+          h('span', { class: 'category-label' }, c.label),
+          ' ',
+          h('span', { class: 'severity' }, c.severityLabel)),
+        items,
+        h('p', { class: 'why' }, h('span', { class: 'label' }, t('dialog_why_label')), ' ', c.why)));
+    }
+    section.append(list);
+  }
+  return section;
+}
+
+function renderAsking(here: Current): void {
+  const x = here.explanation!;
+  const findings = h('div', { class: 'findings', id: 'spg-findings', role: 'region', tabindex: '0', 'aria-labelledby': 'spg-findings-heading' },
+    h('h2', { id: 'spg-findings-heading', class: 'findings-heading' }, t('dialog_findings_label')),
+    h('ul', { class: 'facts' }, ...x.facts.map((f) => h('li', {}, f))),
+    x.severalPatients !== undefined && h('p', { class: 'several-patients' }, x.severalPatients),
+    ...x.groups.map(renderGroup),
+    x.moreGroups !== undefined && h('p', { class: 'more' }, x.moreGroups),
+    x.notShown !== undefined && h('p', { class: 'not-shown' }, x.notShown));
+  const { actions } = card(x.title, x.lead, findings);
+  actions.append(
+    button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
+    h('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
+  );
+  if (here.check?.allowOriginal) {
+    actions.append(button('upload-original', t('dialog_action_upload_original'), 'quiet', () => {
+      renderConfirm(here);
+      focusDefault();
+    }));
+  }
+  setState('asking');
+  if (here.copies?.available) fillDeidentifySlot(here);
+}
+
+/** Offers the de-identified copy, as the primary choice; Cancel keeps the default focus. */
+function fillDeidentifySlot(here: Current): void {
+  const slot = document.querySelector<HTMLElement>('[data-slot="deidentify"]');
+  if (!slot || !here.copies?.available || slot.firstChild) return;
+  const hint = h('p', { class: 'hint', id: 'spg-deidentify-hint' }, t('dialog_action_deidentify_hint'));
+  const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));
+  b.setAttribute('aria-describedby', 'spg-deidentify-hint');
+  slot.replaceChildren(b, hint);
+  document.querySelector('[data-action="cancel"]')?.classList.replace('primary', 'secondary');
+}
+
+function renderConfirm(here: Current): void {
+  const c = explainConfirm(here.explanation!, here.context!, t);
+  const contains = c.categories.length > 0 || c.unchecked !== undefined;
+  const { actions } = card(c.title, c.body,
+    h('div', { class: 'confirm', id: 'spg-confirm' },
+      contains && h('p', { class: 'confirm-contains' }, t('dialog_confirm_contains')),
+      contains && h('ul', { class: 'confirm-list' }, ...c.categories.map((label) => h('li', {}, label)), c.unchecked !== undefined && h('li', {}, c.unchecked)),
+      h('p', { class: 'confirm-warning' }, c.warning)));
+  actions.append(
+    button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
+    button('back', t('dialog_action_back'), 'secondary', () => {
+      renderAsking(here);
+      focusDefault('[data-action="upload-original"]');
+    }),
+    button('confirm-original', t('dialog_action_confirm_original'), 'danger', () => decide('original')),
+  );
+  setState('confirming');
+}
+
+function renderFailure(reason: 'timeout' | 'error'): void {
+  const f = explainFailure(reason, t);
+  const { actions } = card(f.title, f.body);
+  actions.append(button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')));
+  setState('failed');
+}
+
+// ---- keyboard and focus ---------------------------------------------------------------------------------
+
+const showing = (): boolean => ['asking', 'confirming', 'failed'].includes(document.body.dataset.state ?? '');
+
+function focusables(): HTMLElement[] {
+  const dialog = document.getElementById('spg-dialog');
+  if (!dialog) return [];
+  return [...dialog.querySelectorAll<HTMLElement>('button:not([disabled]), [tabindex="0"]')].filter((el) => el.getClientRects().length > 0);
+}
+
+/** Focus the default control (Cancel), or `selector` when given and present. */
+function focusDefault(selector = '[data-action="cancel"]'): void {
+  const target = document.querySelector<HTMLElement>(selector) ?? document.querySelector<HTMLElement>('[data-action="cancel"]');
+  target?.focus();
+}
+
+function focusIsInside(): boolean {
+  const dialog = document.getElementById('spg-dialog');
+  return dialog !== null && dialog.contains(document.activeElement);
+}
+
+document.addEventListener('keydown', (e) => {
+  if (!showing()) return;
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    decide('cancel');
+    return;
+  }
+  if (e.key !== 'Tab') return;
+  const list = focusables();
+  const first = list[0];
+  const last = list[list.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (!focusIsInside()) {
+    e.preventDefault();
+    focusDefault();
+  } else if (e.shiftKey && active === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
+});
+
+// Focus never rests outside the dialog while it shows; the frame may become visible (resize) or focused later.
+document.addEventListener('focusin', () => {
+  if (showing() && !focusIsInside()) focusDefault();
+});
+for (const event of ['focus', 'resize'] as const) {
+  window.addEventListener(event, () => {
+    if (showing() && !focusIsInside()) focusDefault();
+  });
+}
+
+window.addEventListener('error', () => dialogFailed());
+window.addEventListener('unhandledrejection', () => dialogFailed());
+
+// ---- start ----------------------------------------------------------------------------------------------
+
+document.documentElement.lang = browser.i18n.getUILanguage();
+document.documentElement.dir = browser.i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+document.title = t('dialog_page_title');
+setState('waiting');
+window.addEventListener('message', onConnect);
