@@ -10,5 +10,12 @@ export default defineConfig({
     outDir: 'dist/chrome',
     emptyOutDir: true,
     target: 'es2022',
+    rollupOptions: {
+      // Extension pages that are not named in the manifest's own page fields (the dialog is framed into
+      // sites through web_accessible_resources, which @crxjs copies as a plain asset otherwise).
+      input: {
+        dialog: 'src/ui/dialog/index.html',
+      },
+    },
   },
 });

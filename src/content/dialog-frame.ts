@@ -176,6 +176,7 @@ export class DialogFrame {
     this.observer.disconnect();
     this.port?.close();
     if (this.dialog.open) this.dialog.close();
-    this.host.remove();
+    // Removed a moment later: tearing a frame down inside its own click handler upsets input dispatch.
+    setTimeout(() => this.host.remove(), 50);
   }
 }
