@@ -45,7 +45,7 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     });
     if (outcome.outcome === 'pass' || outcome.outcome === 'notice') {
       frame.close();
-      if (held.caughtHere) opts.hooks.untaint(held.files);
+      if (held.caughtHere) await opts.hooks.untaint(held.files);
       held.release(held.files, 'original');
       if (outcome.outcome === 'notice') {
         showNotice({ text: t('guard_noticeClean', String(outcome.counts.medical)), dismissLabel: t('guard_dismiss'), warning: false });
@@ -55,7 +55,7 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     const decision = await frame.decision(requestId);
     frame.close();
     if (decision.choice === 'original') {
-      if (held.caughtHere) opts.hooks.untaint(held.files);
+      if (held.caughtHere) await opts.hooks.untaint(held.files);
       held.release(held.files, 'original');
     } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length) {
       held.release(decision.files, 'cleaned');

@@ -14,11 +14,17 @@ const PATH_OF_SOURCE: Record<HookSource, UploadPath> = {
   egress: 'egress',
 };
 
+/** The hooks answer at once; if they do not, the release goes ahead (the backstop would only ask again). */
+const UNTAINT_ACK_TIMEOUT_MS = 1000;
+
 export interface HooksBridge {
   /** The files the guard caught itself are held or refused: the egress backstop must refuse them. */
   taint(files: readonly File[]): void;
-  /** The person chose to upload these originals. */
-  untaint(files: readonly File[]): void;
+  /**
+   * The person chose to upload these originals: resolves once the hooks stopped refusing them, so the
+   * replayed event's upload is not caught by the backstop (or at once when the hooks never connected).
+   */
+  untaint(files: readonly File[]): Promise<void>;
 }
 
 function fingerprints(files: readonly File[]): string[] {
@@ -29,6 +35,8 @@ function fingerprints(files: readonly File[]): string[] {
 export function acceptHooks(hold: HoldHandler): HooksBridge {
   let port: MessagePort | undefined;
   const queued: GuardToHooks[] = [];
+  let nextUntaint = 1;
+  const untaintAcks = new Map<number, () => void>();
   const send = (m: GuardToHooks): void => {
     if (port) port.postMessage(m);
     else queued.push(m);
@@ -42,6 +50,11 @@ export function acceptHooks(hold: HoldHandler): HooksBridge {
     window.removeEventListener('message', onMessage, true);
     port.onmessage = (m: MessageEvent<HooksToGuard>) => {
       const req = m.data;
+      if (req?.type === 'untainted') {
+        untaintAcks.get(req.id)?.();
+        untaintAcks.delete(req.id);
+        return;
+      }
       if (!req || req.type !== 'hold' || !Array.isArray(req.files)) return;
       const files = req.files.filter((f): f is File => f instanceof File);
       const id = req.id;
@@ -59,6 +72,21 @@ export function acceptHooks(hold: HoldHandler): HooksBridge {
   window.addEventListener('message', onMessage, true);
   return {
     taint: (files) => send({ type: 'taint', fingerprints: fingerprints(files) }),
-    untaint: (files) => send({ type: 'untaint', fingerprints: fingerprints(files) }),
+    untaint: (files) => {
+      if (!port) return Promise.resolve();
+      const id = nextUntaint++;
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          untaintAcks.delete(id);
+          resolve();
+        }, UNTAINT_ACK_TIMEOUT_MS);
+        untaintAcks.set(id, done);
+        send({ type: 'untaint', id, fingerprints: fingerprints(files) });
+      });
+    },
   };
 }

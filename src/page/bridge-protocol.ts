@@ -21,7 +21,13 @@ export interface HoldRequest {
   paths: string[];
 }
 
-export type HooksToGuard = HoldRequest;
+/** Hooks → guard: the untaint with this id is applied (the guard releases only after it). */
+export interface UntaintedAck {
+  type: 'untainted';
+  id: number;
+}
+
+export type HooksToGuard = HoldRequest | UntaintedAck;
 
 /**
  * Guard → hooks. `verdict`: what to release for a hold (`original`: the objects the hooks kept;
@@ -33,7 +39,7 @@ export type GuardToHooks =
   | { type: 'verdict'; id: number; release: 'original' | 'none' }
   | { type: 'verdict'; id: number; release: 'cleaned'; files: File[] }
   | { type: 'taint'; fingerprints: string[] }
-  | { type: 'untaint'; fingerprints: string[] };
+  | { type: 'untaint'; id: number; fingerprints: string[] };
 
 /** Recognises the same file from the disk in either world (object identity does not cross worlds). */
 export function fileFingerprint(file: Blob): string | undefined {

@@ -28,6 +28,7 @@ port.onmessage = (e: MessageEvent<GuardToHooks>) => {
     for (const fp of m.fingerprints) taintedFingerprints.set(fp, (taintedFingerprints.get(fp) ?? 0) + 1);
   } else if (m.type === 'untaint') {
     for (const fp of m.fingerprints) taintedFingerprints.delete(fp);
+    port.postMessage({ type: 'untainted', id: m.id });
   }
 };
 
