@@ -1,21 +1,50 @@
-// Builds the browser extension (Manifest V3) into dist/chrome with @crxjs/vite-plugin.
+// Builds the browser extension (Manifest V3) with @crxjs/vite-plugin from the one manifest.json:
+// `vite build` writes dist/chrome; `vite build --mode firefox` writes dist/firefox with Firefox's keys.
 import { defineConfig } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
 
-export default defineConfig({
-  plugins: [crx({ manifest: manifest as ManifestV3Export })],
-  publicDir: 'public',
-  build: {
-    outDir: 'dist/chrome',
-    emptyOutDir: true,
-    target: 'es2022',
-    rollupOptions: {
-      // Extension pages that are not named in the manifest's own page fields (the dialog is framed into
-      // sites through web_accessible_resources, which @crxjs copies as a plain asset otherwise).
-      input: {
-        dialog: 'src/ui/dialog/index.html',
+/** Firefox's id and its data-consent declaration: the extension collects and transmits nothing. */
+const GECKO = {
+  id: 'scan-privacy-guard@scan-privacy-guard.org',
+  // 140: MAIN-world content scripts (128+) and the data_collection_permissions key without a warning.
+  strict_min_version: '140.0',
+  data_collection_permissions: { required: ['none'] },
+};
+
+type Manifest = Record<string, unknown>;
+
+/** The Firefox manifest: the same source, minus Chrome-only keys, plus browser_specific_settings. */
+export function firefoxManifest(source: Manifest): Manifest {
+  const m: Manifest = structuredClone(source);
+  delete m.minimum_chrome_version;
+  const war = m.web_accessible_resources as Array<Record<string, unknown>> | undefined;
+  for (const entry of war ?? []) delete entry.use_dynamic_url;
+  m.browser_specific_settings = { gecko: GECKO };
+  return m;
+}
+
+export default defineConfig(({ mode }) => {
+  const firefox = mode === 'firefox';
+  return {
+    plugins: [
+      crx({
+        manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export,
+        browser: firefox ? 'firefox' : 'chrome',
+      }),
+    ],
+    publicDir: 'public',
+    build: {
+      outDir: firefox ? 'dist/firefox' : 'dist/chrome',
+      emptyOutDir: true,
+      target: 'es2022',
+      rollupOptions: {
+        // Extension pages that are not named in the manifest's own page fields (the dialog is framed into
+        // sites through web_accessible_resources, which @crxjs copies as a plain asset otherwise).
+        input: {
+          dialog: 'src/ui/dialog/index.html',
+        },
       },
     },
-  },
+  };
 });
