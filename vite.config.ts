@@ -20,7 +20,8 @@ export function firefoxManifest(source: Manifest): Manifest {
   delete m.minimum_chrome_version;
   const war = m.web_accessible_resources as Array<Record<string, unknown>> | undefined;
   for (const entry of war ?? []) delete entry.use_dynamic_url;
-  m.browser_specific_settings = { gecko: GECKO };
+  // Firefox for Android reads the data-consent key from 142.
+  m.browser_specific_settings = { gecko: GECKO, gecko_android: { strict_min_version: '142.0' } };
   return m;
 }
 
