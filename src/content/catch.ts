@@ -2,6 +2,7 @@
 // event before any page listener runs, takes the files synchronously and hands them to the guard.
 
 import { ownEvents, relativePathOf, type HeldUpload } from './held';
+import { pageDataTransfer, pageEvent } from './page-objects';
 
 export type HoldHandler = (held: HeldUpload) => void;
 
@@ -45,11 +46,9 @@ function fileInputsOf(e: Event): HTMLInputElement[] {
 }
 
 function replayInput(input: HTMLInputElement, files: File[]): void {
-  const dt = new DataTransfer();
-  for (const f of files) dt.items.add(f);
-  input.files = dt.files;
-  const inputEvent = new Event('input', { bubbles: true, composed: true });
-  const changeEvent = new Event('change', { bubbles: true });
+  input.files = pageDataTransfer(files).files;
+  const inputEvent = pageEvent<Event>('Event', 'input', { bubbles: true, composed: true });
+  const changeEvent = pageEvent<Event>('Event', 'change', { bubbles: true });
   ownEvents.add(inputEvent);
   ownEvents.add(changeEvent);
   input.dispatchEvent(inputEvent);
@@ -142,7 +141,7 @@ async function collectDropped(items: readonly DroppedItem[], fallback: readonly 
   return { files, paths };
 }
 
-function pointerInit(e: MouseEvent): MouseEventInit {
+function pointerInit(e: MouseEvent): MouseEventInit & Record<string, unknown> {
   return {
     clientX: e.clientX, clientY: e.clientY, screenX: e.screenX, screenY: e.screenY,
     altKey: e.altKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey,
@@ -164,7 +163,7 @@ function onDrop(e: DragEvent, hold: HoldHandler, failed: (error: unknown) => voi
   const init = pointerInit(e);
   if (target instanceof EventTarget) {
     // The page saw dragenter: let its drop overlay close as it would after a drop.
-    const leave = new DragEvent('dragleave', { bubbles: true, cancelable: true, composed: true, ...init });
+    const leave = pageEvent<DragEvent>('DragEvent', 'dragleave', { bubbles: true, cancelable: true, composed: true, ...init });
     ownEvents.add(leave);
     target.dispatchEvent(leave);
   }
@@ -176,9 +175,8 @@ function onDrop(e: DragEvent, hold: HoldHandler, failed: (error: unknown) => voi
       paths,
       caughtHere: true,
       release: (released) => {
-        const out = new DataTransfer();
-        for (const f of released) out.items.add(f);
-        const drop = new DragEvent('drop', { bubbles: true, cancelable: true, composed: true, dataTransfer: out, ...init });
+        const out = pageDataTransfer(released);
+        const drop = pageEvent<DragEvent>('DragEvent', 'drop', { bubbles: true, cancelable: true, composed: true, dataTransfer: out, ...init });
         ownEvents.add(drop);
         (target instanceof EventTarget ? target : document).dispatchEvent(drop);
       },
@@ -203,11 +201,8 @@ function onPaste(e: ClipboardEvent, hold: HoldHandler): void {
     paths: files.map((f) => f.name),
     caughtHere: true,
     release: (released) => {
-      const out = new DataTransfer();
-      for (const f of released) out.items.add(f);
-      if (text) out.setData('text/plain', text);
-      if (html) out.setData('text/html', html);
-      const paste = new ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: out });
+      const out = pageDataTransfer(released, { plain: text, html });
+      const paste = pageEvent<ClipboardEvent>('ClipboardEvent', 'paste', { bubbles: true, cancelable: true, composed: true, clipboardData: out });
       ownEvents.add(paste);
       (target instanceof EventTarget ? target : document).dispatchEvent(paste);
     },
