@@ -1,0 +1,355 @@
+// Files in, cleaned files out: de-identifies DICOM files, DICOMDIRs, zips of them (entry by entry, nested)
+// and NIfTI files with the PS3.15 Basic Profile and the chosen options, then scans every cleaned copy again
+// with the engine's own scanner and withholds any copy in which something identifying remains (fail closed:
+// never a partly cleaned file).
+
+import { Zip, ZipDeflate, ZipPassThrough, gzipSync } from 'fflate';
+import type { FileFormat, FileReport, Finding } from './report';
+import { verdictFor } from './report';
+import { scanFile } from './scan';
+import { blobSource, bytesSource, type ByteSource } from './source';
+import { sniff, SNIFF_BYTES } from './sniff';
+import { readZip, DEFAULT_ZIP_LIMITS, UnsupportedEntryError } from './zip/zip';
+import { readNifti } from './nifti/nifti';
+import { inflatedSource } from './inflate';
+import { Pseudonyms, createRandomKey } from './pseudonym';
+import { deidentifyDicom, DeidentifyError, blobPart, type ByteOrigin } from './dicom/deidentify-dicom';
+import { ExpectedFindings } from './dicom/expected-findings';
+import type { ProfileOptions } from './dicom/profile-actions';
+
+export interface DeidentifyOptions extends ProfileOptions {
+  /** Keep age, sex, size, weight and the like: they help an AI reading (default true). */
+  retainPatientCharacteristics: boolean;
+  /** Default false: dates replaced per the Basic Profile; true: moved by a keyed per-patient offset. */
+  retainLongitudinalModifiedDates: boolean;
+  retainDeviceIdentity: boolean;
+  retainInstitutionIdentity: boolean;
+  retainUids: boolean;
+  cleanDescriptors: boolean;
+  cleanStructuredContent: boolean;
+  cleanGraphics: boolean;
+  retainSafePrivate: boolean;
+}
+
+export const DEFAULT_DEIDENTIFY_OPTIONS: DeidentifyOptions = Object.freeze({
+  retainPatientCharacteristics: true,
+  retainLongitudinalModifiedDates: false,
+  retainDeviceIdentity: false,
+  retainInstitutionIdentity: false,
+  retainUids: false,
+  cleanDescriptors: false,
+  cleanStructuredContent: false,
+  cleanGraphics: false,
+  retainSafePrivate: false,
+});
+
+/** A File keeps its name, type and lastModified in the output. */
+export interface DeidentifyInput {
+  path: string;
+  file: Blob;
+}
+
+export interface DeidentifyResult {
+  path: string;
+  status: 'cleaned' | 'not-medical' | 'failed';
+  /** A File (same name, type, lastModified) when the input was a File; for 'not-medical' the input itself. */
+  output?: Blob;
+  /** For 'failed', in plain words; never holds a value from the file. */
+  reason?: string;
+  /**
+   * The output scanned again by scanFile. Findings the de-identifier left on purpose (dummy values, moved
+   * dates, what an option keeps, the picture it cannot change) are lowered to `low` with a note saying why.
+   */
+  verification?: FileReport;
+  /** What the input was, by its content. */
+  format?: FileFormat;
+  /**
+   * The picture itself was not changed and may show identifying text (burned-in annotation, ultrasound,
+   * screen captures): the person should look at it before uploading.
+   */
+  pictureMayShowText?: boolean;
+  /** A face could be rebuilt from the picture (head CT or MR), which header cleaning cannot change. */
+  faceMayBeRebuilt?: boolean;
+}
+
+export interface DeidentifyFilesOptions {
+  /** The secret key of the keyed pseudonyms (at least 16 bytes; 32 from createDeidentifyKey). */
+  key: Uint8Array;
+  options?: Partial<DeidentifyOptions>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** 32 random bytes (crypto.getRandomValues) for a new de-identification key. */
+export function createDeidentifyKey(): Uint8Array {
+  return createRandomKey();
+}
+
+/** The largest gzip-compressed file inflated to be cleaned (it is held whole). */
+const MAX_GUNZIP_BYTES = 1024 * 1024 * 1024;
+/** Zip entries get this modification time: the original one can be the day of the examination. */
+const ZIP_ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
+
+interface Cleaned {
+  output: Blob;
+  format: FileFormat;
+  /** What each cleaned DICOM file (by its report path) holds on purpose. */
+  expected: Map<string, ExpectedFindings>;
+  /** Report paths of the medical files that were cleaned: their copies must read back as medical. */
+  medical: Set<string>;
+}
+
+interface Context {
+  options: DeidentifyOptions;
+  pseudonyms: Pseudonyms;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : 'unknown error';
+}
+
+async function readAll(source: ByteSource): Promise<Uint8Array> {
+  return source.read(0, source.size);
+}
+
+async function blobBytes(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** Cleans whatever the bytes are; 'not-medical' for anything the engine does not know. */
+async function cleanAny(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned | 'not-medical'> {
+  const { source } = origin;
+  if (source.size === 0) return 'not-medical';
+  const sniffed = sniff(await source.read(0, SNIFF_BYTES), source.size);
+  switch (sniffed.kind) {
+    case 'dicom': {
+      const cleaned = await deidentifyDicom(origin, sniffed, ctx);
+      return {
+        output: cleaned.output,
+        format: cleaned.isDicomdir ? 'dicomdir' : 'dicom',
+        expected: new Map([[path, cleaned.expected]]),
+        medical: new Set([path]),
+      };
+    }
+    case 'zip':
+      return cleanZip(path, origin, depth, ctx);
+    case 'gzip':
+      return cleanGzip(path, origin, depth, ctx);
+    case 'nifti':
+      return cleanNifti(path, origin);
+    default:
+      return 'not-medical';
+  }
+}
+
+async function cleanGzip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned | 'not-medical'> {
+  let inner: Uint8Array;
+  try {
+    const inflated = inflatedSource(origin.source, { format: 'gzip', maxOutput: MAX_GUNZIP_BYTES });
+    inner = await inflated.read(0, MAX_GUNZIP_BYTES);
+    if (!inflated.complete) throw new Error('incomplete');
+  } catch {
+    throw new DeidentifyError('the compressed file could not be opened (it is damaged, or larger than this tool inflates)');
+  }
+  const cleaned = await cleanAny(path, { source: bytesSource(inner) }, depth, ctx);
+  if (cleaned === 'not-medical') return cleaned;
+  return { ...cleaned, output: new Blob([blobPart(gzipSync(await blobBytes(cleaned.output), { level: 6 }))]) };
+}
+
+async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned> {
+  if (depth >= DEFAULT_ZIP_LIMITS.maxDepth) throw new DeidentifyError(`zip files are nested more than ${DEFAULT_ZIP_LIMITS.maxDepth} deep`);
+  let archive;
+  try {
+    archive = await readZip(origin.source);
+  } catch (e) {
+    throw new DeidentifyError(`the zip file could not be read (${messageOf(e)})`);
+  }
+  const chunks: Uint8Array[] = [];
+  let failure: Error | undefined;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else chunks.push(chunk);
+  });
+  const expected = new Map<string, ExpectedFindings>();
+  const medical = new Set<string>();
+  for (const [index, entry] of archive.entries.entries()) {
+    if (entry.isDirectory) {
+      const dir = new ZipPassThrough(entry.path.endsWith('/') ? entry.path : `${entry.path}/`);
+      dir.mtime = ZIP_ENTRY_TIME;
+      zip.add(dir);
+      dir.push(new Uint8Array(0), true);
+      continue;
+    }
+    let opened: ByteSource;
+    try {
+      opened = entry.open();
+    } catch (e) {
+      throw new DeidentifyError(e instanceof UnsupportedEntryError ? `entry ${index + 1} of the zip cannot be read (${e.message})` : `entry ${index + 1} of the zip cannot be opened`);
+    }
+    const entryPath = `${path}!${entry.path}`;
+    let bytes: Uint8Array;
+    try {
+      const inner = await cleanAny(entryPath, { source: opened }, depth + 1, ctx);
+      if (inner === 'not-medical') {
+        bytes = await readAll(opened);
+      } else {
+        bytes = await blobBytes(inner.output);
+        for (const [k, v] of inner.expected) expected.set(k, v);
+        for (const m of inner.medical) medical.add(m);
+      }
+    } catch (e) {
+      if (e instanceof DeidentifyError) throw new DeidentifyError(`entry ${index + 1} of the zip: ${e.message}`);
+      throw new DeidentifyError(`entry ${index + 1} of the zip could not be read (${messageOf(e)})`);
+    }
+    const file = entry.method === 0 ? new ZipPassThrough(entry.path) : new ZipDeflate(entry.path, { level: 6 });
+    file.mtime = ZIP_ENTRY_TIME;
+    zip.add(file);
+    file.push(bytes, true);
+  }
+  zip.end();
+  if (failure) throw new DeidentifyError(`the cleaned zip could not be written (${failure.message})`);
+  return { output: new Blob(chunks.map(blobPart)), format: 'zip', expected, medical };
+}
+
+/** NIfTI text fields at [offset, length] in each version's header (nifti1.h, nifti2.h). */
+const NIFTI_TEXT_FIELDS: Readonly<Record<1 | 2, ReadonlyArray<readonly [number, number]>>> = {
+  // data_type and db_name (unused ANALYZE fields), descrip, aux_file, intent_name
+  1: [[4, 10], [14, 18], [148, 80], [228, 24], [328, 16]],
+  2: [[240, 80], [320, 24], [508, 16]],
+};
+/** The most header-and-extension bytes of a NIfTI file rewritten. */
+const MAX_NIFTI_HEAD_BYTES = 64 * 1024 * 1024;
+
+async function cleanNifti(path: string, origin: ByteOrigin): Promise<Cleaned> {
+  const { source } = origin;
+  let nifti;
+  try {
+    nifti = await readNifti(source);
+  } catch (e) {
+    throw new DeidentifyError(`its NIfTI header could not be read (${messageOf(e)})`);
+  }
+  const headerSize = nifti.version === 1 ? 348 : 540;
+  const magic = await source.read(nifti.version === 1 ? 344 : 4, nifti.version === 1 ? 348 : 8);
+  const singleFile = magic[1] === 0x2b; // 'n+1' / 'n+2': the image follows in the same file
+  // A .nii keeps its image where it was (vox_offset); a .hdr ends after an empty extender.
+  if (singleFile && nifti.voxOffset < headerSize + 4) throw new DeidentifyError('its NIfTI image data offset is invalid');
+  const keep = singleFile ? nifti.voxOffset : headerSize + 4;
+  if (keep > MAX_NIFTI_HEAD_BYTES || keep > source.size) throw new DeidentifyError('its NIfTI header and extensions are damaged or too large');
+  const head = (await source.read(0, keep)).slice();
+  for (const [offset, length] of NIFTI_TEXT_FIELDS[nifti.version]) head.fill(0, offset, offset + length);
+  // Extensions: the extender says "none" and their bytes are zeroed, so the image data does not move.
+  head.fill(0, headerSize);
+  const tail: BlobPart[] = [];
+  if (singleFile && keep < source.size) {
+    tail.push(blobPart(origin.blob ? origin.blob.slice(keep) : await source.read(keep, source.size)));
+  }
+  return { output: new Blob([blobPart(head), ...tail]), format: 'nifti', expected: new Map(), medical: new Set([path]) };
+}
+
+function flatten(report: FileReport): FileReport[] {
+  return [report, ...(report.entries ?? []).flatMap(flatten)];
+}
+
+interface Judgement {
+  problem?: string;
+  pictureMayShowText: boolean;
+  faceMayBeRebuilt: boolean;
+}
+
+const PICTURE_NOTE = 'the picture itself was not changed: look at it before uploading';
+
+/** Checks the scan of a cleaned copy; lowers what was left on purpose and says what else remains. */
+function judge(report: FileReport, cleaned: Cleaned): Judgement {
+  const judgement: Judgement = { pictureMayShowText: false, faceMayBeRebuilt: false };
+  const remaining: Finding[] = [];
+  for (const r of flatten(report)) {
+    if (r.verdict === 'unreadable') {
+      judgement.problem = `the cleaned copy could not be read back (${r.reason ?? 'unknown problem'})`;
+      return judgement;
+    }
+    if (r.verdict === 'not-medical' && cleaned.medical.has(r.path)) {
+      judgement.problem = 'the cleaned copy is no longer recognised as a medical image file';
+      return judgement;
+    }
+    if (r.entries) continue;
+    const expected = cleaned.expected.get(r.path);
+    for (const f of r.findings) {
+      if (f.severity === 'low') continue;
+      if (f.category === 'picture-content' && f.tag === '00280301') {
+        judgement.pictureMayShowText = true;
+      } else if (f.category === 'face') {
+        judgement.faceMayBeRebuilt = true;
+      } else {
+        const why = expected?.explain(f);
+        if (why === undefined) {
+          remaining.push(f);
+          continue;
+        }
+        f.note = why;
+        f.severity = 'low';
+        continue;
+      }
+      f.note = f.note ? `${f.note}; ${PICTURE_NOTE}` : PICTURE_NOTE;
+      f.severity = 'low';
+    }
+    if (r.verdict === 'identifying') r.verdict = verdictFor(r.findings);
+  }
+  if (remaining.length > 0) {
+    const names = [...new Set(remaining.map((f) => `${f.keyword} (${f.tag})`))];
+    judgement.problem = `${remaining.length} identifying value${remaining.length === 1 ? '' : 's'} remained after cleaning: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+    return judgement;
+  }
+  for (const r of flatten(report).reverse()) {
+    if (!r.entries) continue;
+    r.verdict = r.entries.some((e) => e.verdict === 'identifying') ? 'identifying' : r.entries.some((e) => e.verdict === 'clean') ? 'clean' : 'not-medical';
+  }
+  return judgement;
+}
+
+function asOutput(input: Blob, output: Blob): Blob {
+  if (typeof File !== 'undefined' && input instanceof File) {
+    return new File([output], input.name, { type: input.type, lastModified: input.lastModified });
+  }
+  return new Blob([output], { type: input.type });
+}
+
+async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<DeidentifyResult> {
+  const { path, file } = input;
+  let cleaned: Cleaned | 'not-medical';
+  try {
+    cleaned = await cleanAny(path, { source: blobSource(file), blob: file }, 0, ctx);
+  } catch (e) {
+    const reason = e instanceof DeidentifyError ? e.message : `it could not be cleaned because of an unexpected error (${messageOf(e)})`;
+    return { path, status: 'failed', reason };
+  }
+  if (cleaned === 'not-medical') return { path, status: 'not-medical', output: file, format: 'other' };
+  const verification = await scanFile({ path, source: blobSource(cleaned.output) });
+  const judgement = judge(verification, cleaned);
+  if (judgement.problem !== undefined) {
+    return { path, status: 'failed', reason: judgement.problem, verification, format: cleaned.format };
+  }
+  return {
+    path,
+    status: 'cleaned',
+    output: asOutput(file, cleaned.output),
+    verification,
+    format: cleaned.format,
+    ...(judgement.pictureMayShowText ? { pictureMayShowText: true } : {}),
+    ...(judgement.faceMayBeRebuilt ? { faceMayBeRebuilt: true } : {}),
+  };
+}
+
+/**
+ * De-identifies an upload. One call maps every UID and every patient's date offset consistently across all
+ * its files (and across calls with the same key). Never throws for a bad file: it becomes 'failed' with a
+ * reason, and its input is never modified.
+ */
+export async function deidentifyFiles(inputs: readonly DeidentifyInput[], opts: DeidentifyFilesOptions): Promise<DeidentifyResult[]> {
+  const options: DeidentifyOptions = { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options };
+  const ctx: Context = { options, pseudonyms: await Pseudonyms.create(opts.key) };
+  const results: DeidentifyResult[] = [];
+  for (const input of inputs) {
+    results.push(await deidentifyOne(input, ctx));
+    opts.onProgress?.(results.length, inputs.length);
+  }
+  return results;
+}

@@ -1,0 +1,79 @@
+// What the de-identifier does with one PS3.15 E.1-1 row under the chosen options: the row's Basic Profile
+// action, or the action of an option column the person switched on.
+
+import type { ProfileOption, ProfileRow } from '../../data/confidentiality-profile';
+
+/** The options of PS3.15 E.3 that the de-identifier offers (Retain Longitudinal Full Dates is not offered). */
+export interface ProfileOptions {
+  retainPatientCharacteristics: boolean;
+  retainLongitudinalModifiedDates: boolean;
+  retainDeviceIdentity: boolean;
+  retainInstitutionIdentity: boolean;
+  retainUids: boolean;
+  cleanDescriptors: boolean;
+  cleanStructuredContent: boolean;
+  cleanGraphics: boolean;
+  retainSafePrivate: boolean;
+}
+
+/**
+ * - `keep`: the value stays (a sequence's items are still cleaned).
+ * - `remove`: X. `empty`: Z, a zero-length value (a sequence with no items).
+ * - `dummy`: D, a non-identifying value of the same VR (a sequence: no items, see below).
+ * - `uid`: U, the keyed pseudonym of each UID.
+ * - `clean`: C, an option's clean: dates moved by the patient's offset, text kept without identifying
+ *   values, a sequence kept with its items cleaned.
+ */
+export type ElementAction = 'keep' | 'remove' | 'empty' | 'dummy' | 'uid' | 'clean';
+
+export interface ResolvedAction {
+  action: ElementAction;
+  /** The option whose column decided, when one did. */
+  option?: ProfileOption;
+}
+
+/**
+ * Options in the order they are consulted when several columns name a row: moving dates first (a date kept
+ * by Retain Device Identity is still moved when Modified Dates is on), then the retain options, then cleans.
+ */
+const OPTION_ORDER: readonly (keyof ProfileOptions & ProfileOption)[] = [
+  'retainLongitudinalModifiedDates',
+  'retainUids',
+  'retainPatientCharacteristics',
+  'retainDeviceIdentity',
+  'retainInstitutionIdentity',
+  'cleanDescriptors',
+  'cleanStructuredContent',
+  'cleanGraphics',
+];
+
+/**
+ * The Basic Profile action. The combined codes depend on the attribute's Type in its IOD, which a file does
+ * not say; the choice made is one that is valid whatever the Type: D wherever D is allowed (a dummy is valid
+ * for Types 1, 2 and 3), else Z where Z is allowed (valid for Types 2 and 3), and X/Z/U* keeps the sequence
+ * so that the UIDs in its items are replaced by their own rows.
+ */
+export function basicAction(code: ProfileRow['basic']): ElementAction {
+  switch (code) {
+    case 'D': case 'X/D': case 'X/Z/D': case 'Z/D':
+      return 'dummy';
+    case 'Z': case 'X/Z':
+      return 'empty';
+    case 'U':
+      return 'uid';
+    case 'X/Z/U*':
+      return 'keep';
+    default:
+      return 'remove';
+  }
+}
+
+/** The action for a row under the options. */
+export function resolveAction(row: Pick<ProfileRow, 'basic' | 'options'>, options: ProfileOptions): ResolvedAction {
+  for (const option of OPTION_ORDER) {
+    const code = row.options[option];
+    if (code === undefined || !options[option]) continue;
+    return { action: code === 'K' ? 'keep' : 'clean', option };
+  }
+  return { action: basicAction(row.basic) };
+}
