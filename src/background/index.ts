@@ -1,0 +1,219 @@
+// Service worker: per-tab site state and the toolbar badge, per-site counts of what the guard did (storage.local,
+// keyed by top-level site host; counts only), the answers the popup and the guard's frames ask for, and the
+// per-install de-identification key. Makes no network request; stores no file name and no value from a file.
+
+import browser, { type Runtime } from 'webextension-polyfill';
+import {
+  SETTINGS_STORAGE_KEY,
+  canChangeSiteProtection,
+  effectiveSettings,
+  isProtected,
+  siteHost,
+  type EffectiveSettings,
+} from '../core/settings';
+import { findSiteNotes } from '../core/site-notes';
+import { badgeKind, badgeLook } from './badge';
+import { ensureDeidentificationKey } from './deidentification-key';
+import { parseToBackground, type GuardEvent, type HelloReply, type PopupState, type ToBackground } from './protocol';
+import { SITE_ACTIVITY_STORAGE_KEY, EMPTY_SITE_ACTIVITY, activityFor, addGuardEvent, parseSiteActivity } from './site-activity';
+import { allTabSites, getTabSite, tabClosed, tabNavigated, tabWarned, type TabSite } from './tab-sites';
+
+const t = (key: string, substitutions?: string | string[]): string => browser.i18n.getMessage(key, substitutions) || key;
+const isListed = (host: string): boolean => findSiteNotes(host) !== undefined;
+
+// ---- settings in force -----------------------------------------------------------------------------------
+
+/** storage.managed can take seconds to answer after the browser starts; past this, no policy is assumed. */
+const MANAGED_TIMEOUT_MS = 10_000;
+
+let localSettings: Promise<unknown> | undefined;
+let managedPolicy: unknown;
+let managedReady: Promise<void> = readManaged();
+
+function readManaged(): Promise<void> {
+  return new Promise<unknown>((resolve) => {
+    const timer = setTimeout(() => resolve({}), MANAGED_TIMEOUT_MS);
+    // Firefox rejects when no managed storage manifest is installed: no policy then.
+    browser.storage.managed.get().then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      () => (clearTimeout(timer), resolve({})),
+    );
+  }).then((value) => {
+    managedPolicy = value;
+    void updateAllBadges();
+  });
+}
+
+/**
+ * The settings in force. The person's are read once and cached until they change; the administrator's are the last
+ * ones read (none until storage.managed first answers, unless `waitForManaged`).
+ */
+async function loadEffective(waitForManaged = false): Promise<EffectiveSettings> {
+  if (waitForManaged) await managedReady;
+  localSettings ??= browser.storage.local
+    .get(SETTINGS_STORAGE_KEY)
+    .then((got) => got[SETTINGS_STORAGE_KEY])
+    .catch(() => undefined);
+  return effectiveSettings(await localSettings, managedPolicy);
+}
+
+// ---- history of counts (one writer: this worker; writes queued) -------------------------------------------
+
+let writes: Promise<unknown> = Promise.resolve();
+
+function queued<T>(task: () => Promise<T>): Promise<T> {
+  const run = writes.then(task, task);
+  writes = run.catch(() => undefined);
+  return run;
+}
+
+async function readActivity() {
+  const got = await browser.storage.local.get(SITE_ACTIVITY_STORAGE_KEY);
+  return parseSiteActivity(got[SITE_ACTIVITY_STORAGE_KEY]);
+}
+
+function recordEvent(host: string | null, event: GuardEvent): Promise<void> {
+  if (host === null) return Promise.resolve();
+  return queued(async () => {
+    const next = addGuardEvent(await readActivity(), host, event);
+    await browser.storage.local.set({ [SITE_ACTIVITY_STORAGE_KEY]: next });
+  });
+}
+
+function clearActivity(): Promise<void> {
+  return queued(() => browser.storage.local.set({ [SITE_ACTIVITY_STORAGE_KEY]: EMPTY_SITE_ACTIVITY }));
+}
+
+// ---- the badge --------------------------------------------------------------------------------------------
+
+async function updateBadge(tabId: number, site: TabSite | undefined): Promise<void> {
+  const { settings } = await loadEffective();
+  const host = site?.host ?? null;
+  const notes = host === null ? undefined : findSiteNotes(host);
+  const kind = badgeKind({
+    warnings: site?.warnings ?? 0,
+    protected: host === null ? undefined : isProtected(settings, host, isListed),
+    category: notes?.category,
+  });
+  const look = badgeLook(kind, t, notes?.name ?? host ?? '', site?.warnings ?? 0);
+  try {
+    await browser.action.setBadgeText({ tabId, text: look.text });
+    await browser.action.setBadgeBackgroundColor({ tabId, color: look.background });
+    await browser.action.setBadgeTextColor?.({ tabId, color: look.color });
+    await browser.action.setTitle({ tabId, title: look.title });
+  } catch {
+    // The tab closed meanwhile.
+  }
+}
+
+async function updateAllBadges(): Promise<void> {
+  for (const [tabId, site] of await allTabSites()) await updateBadge(tabId, site);
+}
+
+// ---- where a message came from ----------------------------------------------------------------------------
+
+/** The host of the sender's top-level page: the tab's URL when the browser gives it, else what the top frame said. */
+async function topHostOf(sender: Runtime.MessageSender): Promise<string | null> {
+  const fromTab = siteHost(sender.tab?.url);
+  if (fromTab !== undefined) return fromTab;
+  if (sender.frameId === 0) return siteHost(sender.url) ?? null;
+  const tabId = sender.tab?.id;
+  return tabId === undefined ? null : ((await getTabSite(tabId))?.host ?? null);
+}
+
+/** Whether the sender is one of this extension's own pages (popup, options, dialog), not a content script. */
+function isExtensionPage(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL(''));
+}
+
+// ---- answers ------------------------------------------------------------------------------------------------
+
+async function popupState(tabId: number | undefined, url: string | undefined): Promise<PopupState> {
+  const eff = await loadEffective(true);
+  let pageUrl = url ?? null;
+  let tab: TabSite | undefined;
+  if (url === undefined && tabId !== undefined) {
+    tab = await getTabSite(tabId);
+    // With activeTab (the popup was opened from the toolbar) the browser gives the tab's URL.
+    const live = await browser.tabs.get(tabId).catch(() => undefined);
+    pageUrl = live?.url ?? (tab?.host ? `https://${tab.host}/` : null);
+  }
+  const host = siteHost(pageUrl) ?? (url === undefined ? (tab?.host ?? null) : null);
+  const activity = activityFor(await readActivity().catch(() => EMPTY_SITE_ACTIVITY), host);
+  return {
+    url: pageUrl,
+    host,
+    listed: host !== null && isListed(host),
+    protected: host === null ? false : isProtected(eff.settings, host, isListed),
+    canChange: canChangeSiteProtection(eff, host ?? undefined),
+    managedKeys: eff.managedKeys,
+    activity,
+    tabWarnings: tab && tab.host === host ? tab.warnings : 0,
+    guardSeen: tab !== undefined && tab.host === host,
+  };
+}
+
+async function answer(message: ToBackground, sender: Runtime.MessageSender): Promise<unknown> {
+  switch (message.type) {
+    case 'spg:hello': {
+      const tabId = sender.tab?.id;
+      if (sender.frameId === 0 && tabId !== undefined) {
+        const site = await tabNavigated(tabId, sender.url);
+        void updateBadge(tabId, site);
+      }
+      const topHost = await topHostOf(sender);
+      const reply: HelloReply = { topHost, listed: topHost !== null && isListed(topHost) };
+      return reply;
+    }
+    case 'spg:guard-event': {
+      const event: GuardEvent = { kind: message.kind, files: message.files };
+      await recordEvent(await topHostOf(sender), event);
+      const tabId = sender.tab?.id;
+      if (event.kind === 'warned' && tabId !== undefined) {
+        const site = await tabWarned(tabId, event.files);
+        if (site) void updateBadge(tabId, site);
+      }
+      return { recorded: true };
+    }
+    case 'spg:popup-state':
+      if (!isExtensionPage(sender)) return undefined;
+      return popupState(message.tabId, message.url);
+    case 'spg:deidentification-key':
+      if (!isExtensionPage(sender)) return undefined;
+      return { key: await ensureDeidentificationKey() };
+    case 'spg:clear-activity':
+      if (!isExtensionPage(sender)) return undefined;
+      await clearActivity();
+      return { cleared: true };
+  }
+}
+
+// ---- listeners (registered synchronously, as a service worker must) ---------------------------------------------
+
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  if (sender.id !== browser.runtime.id) return undefined;
+  const message = parseToBackground(raw);
+  if (!message) return undefined;
+  return answer(message, sender);
+});
+
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed') {
+    managedReady = readManaged();
+  } else if (area === 'local' && SETTINGS_STORAGE_KEY in changes) {
+    localSettings = undefined;
+    void updateAllBadges();
+  }
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void tabClosed(tabId);
+});
+
+browser.runtime.onInstalled.addListener(() => {
+  void ensureDeidentificationKey().catch(() => undefined);
+});
+
+browser.runtime.onStartup.addListener(() => {
+  void ensureDeidentificationKey().catch(() => undefined);
+});
