@@ -1,0 +1,136 @@
+// Launches Debian's Chromium with the built extension (playwright-core, a persistent profile, headless),
+// finds the extension's id, and records every network request the browser's pages, frames and workers make,
+// with who made it, so tests can prove the extension's own contexts made none.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { EXTENSION_UNDER_TEST } from './extension-build';
+
+export const CHROMIUM = process.env.SPG_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const EXTENSION_DIST = EXTENSION_UNDER_TEST;
+
+export interface NetworkEntry {
+  url: string;
+  method: string;
+  /**
+   * 'frame': a document made it (for a frame's own navigation: its parent); 'navigation': a top-level
+   * navigation; 'worker': a service worker; 'unknown': Playwright could not say.
+   */
+  kind: 'frame' | 'navigation' | 'worker' | 'unknown';
+  /** URL of the frame or worker that made the request, at the time it was made. */
+  initiator: string;
+  /** URL of the top-level page of that frame. */
+  pageUrl: string;
+}
+
+export interface GuardedBrowser {
+  context: BrowserContext;
+  userDataDir: string;
+  /** Every http(s)/ws(s) request seen since launch. */
+  network: NetworkEntry[];
+  /** One page, reused by the tests of a file. */
+  page: Page;
+  close(options?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export async function launchGuardedBrowser(): Promise<GuardedBrowser> {
+  if (!fs.existsSync(path.join(EXTENSION_DIST, 'manifest.json'))) {
+    throw new Error(`no built extension in ${EXTENSION_DIST}: the e2e global setup builds and copies it (vitest run --config vitest.e2e.config.ts)`);
+  }
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spg-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIST}`,
+      `--load-extension=${EXTENSION_DIST}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const network: NetworkEntry[] = [];
+  context.on('request', (request) => {
+    if (!/^(https?|wss?):/i.test(request.url())) return;
+    network.push(describeRequest(request));
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    userDataDir,
+    network,
+    page,
+    async close(options = {}) {
+      await context.close().catch(() => undefined);
+      if (!options.keepProfile && !process.env.SPG_E2E_KEEP_PROFILE) fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function describeRequest(request: Request): NetworkEntry {
+  const base = { url: request.url(), method: request.method() };
+  const worker = request.serviceWorker();
+  if (worker) return { ...base, kind: 'worker', initiator: worker.url(), pageUrl: '' };
+  try {
+    const frame = request.frame();
+    const pageUrl = frame.page().url();
+    if (request.isNavigationRequest()) {
+      // A frame's own navigation is made by its parent (the frame itself is still about:blank or the
+      // previous document); a top-level navigation is the test's page.goto or the page's own form post.
+      const parent = frame.parentFrame();
+      if (!parent) return { ...base, kind: 'navigation', initiator: '(top-level navigation)', pageUrl };
+      return { ...base, kind: 'frame', initiator: parent.url(), pageUrl };
+    }
+    return { ...base, kind: 'frame', initiator: frame.url(), pageUrl };
+  } catch {
+    return { ...base, kind: 'unknown', initiator: '', pageUrl: '' };
+  }
+}
+
+/**
+ * Requests that did not come from the fixture pages: to any host but the fixture server, or made by an
+ * extension frame or worker (chrome-extension://), or by anything Playwright cannot attribute. Top-level
+ * navigations to fixture pages are the test's own (page.goto) or a fixture form's post.
+ */
+export function requestsNotFromFixturePages(network: readonly NetworkEntry[], fixtureOrigins: readonly string[]): NetworkEntry[] {
+  const fromFixture = (url: string): boolean => fixtureOrigins.some((origin) => url.startsWith(`${origin}/`) || url === origin);
+  return network.filter((entry) => {
+    if (!fromFixture(entry.url)) return true;
+    if (entry.kind === 'navigation') return false;
+    return entry.kind !== 'frame' || !fromFixture(entry.initiator);
+  });
+}
+
+// ---- the extension's id -------------------------------------------------------------------------------
+
+/** The id Chromium gives an unpacked extension: from the manifest's `key` if it has one, else from its path. */
+export function unpackedExtensionId(dist: string = EXTENSION_DIST): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8')) as { key?: string };
+  const input = manifest.key ? Buffer.from(manifest.key, 'base64') : Buffer.from(fs.realpathSync(dist), 'utf8');
+  const hex = createHash('sha256').update(input).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode('a'.charCodeAt(0) + parseInt(digit, 16))).join('');
+}
+
+/**
+ * The extension's id, from whatever shows it: a service worker or background page, a dialog frame in any
+ * open page, else computed as Chromium does for unpacked extensions (checked by the privacy tests, which
+ * load chrome-extension://<id>/manifest.json).
+ */
+export function extensionId(context: BrowserContext): string {
+  const urls = [
+    ...context.serviceWorkers().map((w) => w.url()),
+    ...context.backgroundPages().map((p) => p.url()),
+    ...context.pages().flatMap((p) => p.frames().map((f) => f.url())),
+  ];
+  for (const url of urls) {
+    const match = /^chrome-extension:\/\/([a-p]{32})\//.exec(url);
+    if (match?.[1]) return match[1];
+  }
+  return unpackedExtensionId();
+}
