@@ -9,6 +9,8 @@ import {
   effectiveSettings,
   isProtected,
   siteHost,
+  storableSettings,
+  switchSiteProtection,
   type EffectiveSettings,
 } from '../core/settings';
 import { findSiteNotes } from '../core/site-notes';
@@ -153,6 +155,17 @@ async function popupState(tabId: number | undefined, url: string | undefined): P
   };
 }
 
+/** The popup's switch: the person's site lists change in storage.local; storage.onChanged tells every guard. */
+function setSiteProtection(url: string, on: boolean): Promise<void> {
+  return queued(async () => {
+    await managedReady;
+    const got = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
+    const next = switchSiteProtection(got[SETTINGS_STORAGE_KEY], managedPolicy, url, on, isListed);
+    localSettings = Promise.resolve(next);
+    await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: storableSettings(next) });
+  });
+}
+
 async function answer(message: ToBackground, sender: Runtime.MessageSender): Promise<unknown> {
   switch (message.type) {
     case 'spg:hello': {
@@ -178,6 +191,10 @@ async function answer(message: ToBackground, sender: Runtime.MessageSender): Pro
     case 'spg:popup-state':
       if (!isExtensionPage(sender)) return undefined;
       return popupState(message.tabId, message.url);
+    case 'spg:set-site-protection':
+      if (!isExtensionPage(sender)) return undefined;
+      await setSiteProtection(message.url, message.on);
+      return popupState(undefined, message.url);
     case 'spg:deidentification-key':
       if (!isExtensionPage(sender)) return undefined;
       return { key: await ensureDeidentificationKey() };

@@ -63,6 +63,16 @@ export interface PopupState {
   readonly guardSeen: boolean;
 }
 
+/**
+ * The popup's switch: protection on or off for the top-level site of `url`. The background changes the person's
+ * site lists in storage.local (under the settings in force) and answers with the new PopupState for `url`.
+ */
+export interface SetSiteProtectionMessage {
+  readonly type: 'spg:set-site-protection';
+  readonly url: string;
+  readonly on: boolean;
+}
+
 // ---- extension pages → background ------------------------------------------------------------------------
 
 /** Extension pages ask for the per-install de-identification key when storage does not hold it yet. */
@@ -82,7 +92,13 @@ export interface ClearActivityReply {
   readonly cleared: true;
 }
 
-export type ToBackground = HelloMessage | GuardEventMessage | PopupStateMessage | DeidentificationKeyMessage | ClearActivityMessage;
+export type ToBackground =
+  | HelloMessage
+  | GuardEventMessage
+  | PopupStateMessage
+  | SetSiteProtectionMessage
+  | DeidentificationKeyMessage
+  | ClearActivityMessage;
 
 // ---- checks ------------------------------------------------------------------------------------------------
 
@@ -116,6 +132,9 @@ export function parseToBackground(value: unknown): ToBackground | undefined {
       const url = typeof value.url === 'string' && value.url.length <= 4096 ? value.url : undefined;
       return { type: 'spg:popup-state', ...(tabId !== undefined && { tabId }), ...(url !== undefined && { url }) };
     }
+    case 'spg:set-site-protection':
+      if (typeof value.url !== 'string' || value.url.length > 4096 || typeof value.on !== 'boolean') return undefined;
+      return { type: 'spg:set-site-protection', url: value.url, on: value.on };
     default:
       return undefined;
   }

@@ -349,6 +349,18 @@ export function withSiteProtection(settings: Settings, urlOrHost: string | undef
   return next;
 }
 
+/**
+ * The popup's switch against what is stored: the person's settings (`local`, as storage holds them) after turning
+ * protection on or off for one site, decided under the settings in force (the administrator's scope and enforced
+ * sites count), ready to be written back. Only the person's site lists change; every other value stays theirs.
+ */
+export function switchSiteProtection(local: unknown, managed: unknown, urlOrHost: string | undefined, on: boolean, isListed: ListedSiteTest): Settings {
+  const own = migrateSettings(local);
+  const { settings } = effectiveSettings(own, managed);
+  const next = withSiteProtection({ ...settings, exceptions: own.exceptions }, urlOrHost, on, isListed);
+  return { ...own, sites: next.sites, exceptions: next.exceptions };
+}
+
 /** The settings to write to storage.local: the person's own, never the administrator's enforced sites. */
 export function storableSettings(settings: Settings): Settings {
   return { ...migrateSettings(settings), enforcedSites: [] };

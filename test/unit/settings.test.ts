@@ -24,6 +24,7 @@ import {
   siteHost,
   siteList,
   storableSettings,
+  switchSiteProtection,
   withSiteProtection,
   type Settings,
 } from '../../src/core/settings';
@@ -352,6 +353,21 @@ describe('the popup’s switch', () => {
   it('turning a subdomain on removes the exception of its parent', () => {
     const next = withSiteProtection(settingsWith({ exceptions: ['example.org', 'other.example'] }), 'https://a.example.org/', true, noneListed);
     expect(next.exceptions).toEqual(['other.example']);
+  });
+
+  it('decides under the administrator’s scope but changes only the person’s lists', () => {
+    // The person protects all sites; the administrator set the listed scope: turning an unlisted site on must add it.
+    const local = { version: SETTINGS_VERSION, mode: 'block', protection: 'all-sites', exceptions: ['example.org'] };
+    const managed = { protection: 'listed-sites', mode: 'ask' };
+    const on = switchSiteProtection(local, managed, 'https://example.org/', true, noneListed);
+    expect(on).toEqual({ ...DEFAULT_SETTINGS, mode: 'block', sites: ['example.org'] });
+    expect(isProtected(effectiveSettings(on, managed).settings, 'https://example.org/', noneListed)).toBe(true);
+    const off = switchSiteProtection(on, managed, 'https://example.org/', false, noneListed);
+    expect(off).toEqual({ ...DEFAULT_SETTINGS, mode: 'block' });
+    expect(isProtected(effectiveSettings(off, managed).settings, 'https://example.org/', noneListed)).toBe(false);
+    // Enforced sites are never written to the person's storage.
+    expect(switchSiteProtection({}, { extraSites: ['pacs.example'] }, 'https://other.example/', false, noneListed).enforcedSites).toEqual([]);
+    expect(switchSiteProtection('garbage', undefined, 'https://chatgpt.com/', false, listedByNotes).exceptions).toEqual(['chatgpt.com']);
   });
 
   it('does nothing for a page that is not a site', () => {
