@@ -1,17 +1,81 @@
-// The seam where the dialog gets de-identified copies of the held files ("Upload a de-identified copy").
+// The seam where the dialog gets de-identified copies of the held files ("Upload a de-identified copy"):
+// the engine's de-identifier with this install's key and the settings in force, every copy verified by a
+// second scan inside the engine. A copy is offered only when every medical file came out clean.
+
+import browser from 'webextension-polyfill';
+import { deidentifyFiles, type DeidentifyResult } from '../../core/deidentify';
+import {
+  DEIDENTIFICATION_KEY_STORAGE_KEY,
+  SETTINGS_STORAGE_KEY,
+  decodeDeidentificationKey,
+  effectiveSettings,
+  type DeidentifySettings,
+} from '../../core/settings';
+
+/** Files whose copy could not be made or verified, by the path shown to the person, with the reason. */
+export interface UncleanedFile {
+  path: string;
+  reason: string;
+}
 
 /** Either the cleaned copies, or why there are none (then the dialog does not offer the choice). */
-export type CleanCopies = { available: false; reason: string } | { available: true; files: File[] };
+export type CleanCopies =
+  | { available: false; reason: string; failed: UncleanedFile[] }
+  | {
+      available: true;
+      files: File[];
+      /** Paths of copies whose picture itself may show identifying text (the header was cleaned, not the picture). */
+      pictureMayShowText: string[];
+      /** Paths of copies from which a face could still be rebuilt. */
+      faceMayBeRebuilt: string[];
+    };
+
+async function deidentificationKey(): Promise<Uint8Array> {
+  const got = await browser.storage.local.get(DEIDENTIFICATION_KEY_STORAGE_KEY);
+  const stored = decodeDeidentificationKey(got[DEIDENTIFICATION_KEY_STORAGE_KEY]);
+  if (stored) return stored;
+  // Not created yet (the background creates it once): ask for it.
+  const reply = (await browser.runtime.sendMessage({ type: 'spg:deidentification-key' })) as { key?: unknown } | undefined;
+  const key = decodeDeidentificationKey(reply?.key);
+  if (!key) throw new Error('no de-identification key');
+  return key;
+}
+
+async function deidentifyOptions(): Promise<DeidentifySettings> {
+  const local = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
+  let managed: unknown;
+  try {
+    managed = await browser.storage.managed.get();
+  } catch {
+    managed = undefined; // no policy installed (Firefox throws without one)
+  }
+  return effectiveSettings(local[SETTINGS_STORAGE_KEY], managed).settings.deidentify;
+}
+
+function asFile(result: DeidentifyResult, original: File): File {
+  const out = result.output!;
+  if (out instanceof File && out.name === original.name) return out;
+  return new File([out], original.name, { type: original.type, lastModified: original.lastModified });
+}
 
 /**
  * Prepares de-identified copies of `files` (same names, types and lastModified, in the same order; files
  * with nothing medical passed through unchanged). `paths` are the paths shown to the person, one per file.
- *
- * TODO(issue 4, de-identification): call the engine's de-identifier (src/core/deidentify.ts) here. Until
- * then the choice is not offered.
+ * Never hands out a partly cleaned upload: one failed file and no copy is offered.
  */
 export async function prepareCleanCopies(files: File[], paths: string[]): Promise<CleanCopies> {
-  void files;
-  void paths;
-  return { available: false, reason: 'not built yet' };
+  const [key, options] = await Promise.all([deidentificationKey(), deidentifyOptions()]);
+  const results = await deidentifyFiles(files.map((file, i) => ({ path: paths[i] ?? file.name, file })), { key, options });
+  const failed = results
+    .filter((r) => r.status === 'failed' || !r.output)
+    .map((r) => ({ path: r.path, reason: r.reason ?? 'the copy could not be made' }));
+  if (failed.length > 0 || results.length !== files.length) {
+    return { available: false, reason: failed[0]?.reason ?? 'the copy could not be made', failed };
+  }
+  return {
+    available: true,
+    files: results.map((r, i) => asFile(r, files[i]!)),
+    pictureMayShowText: results.filter((r) => r.pictureMayShowText).map((r) => r.path),
+    faceMayBeRebuilt: results.filter((r) => r.faceMayBeRebuilt).map((r) => r.path),
+  };
 }
