@@ -26,6 +26,9 @@ export async function launchDemoBrowser(opts: { extensionDir: string; chromium: 
       executablePath: opts.chromium,
       headless: opts.headless,
       viewport: opts.headless ? { width: 1280, height: 900 } : null,
+      // Ctrl+C is the launcher's to handle: it closes the browser, the server and the profile, then exits.
+      handleSIGINT: false,
+      handleSIGTERM: false,
       args: [
         `--disable-extensions-except=${opts.extensionDir}`,
         `--load-extension=${opts.extensionDir}`,

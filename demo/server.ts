@@ -127,7 +127,11 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     if (route === 'POST /api/pick') {
       const name = url.searchParams.get('name') ?? '';
       if (!opts.pickSample || !byName.has(name)) return json(res, 404, { error: 'no such sample, or no launcher to pick it' });
-      await opts.pickSample(name);
+      try {
+        await opts.pickSample(name);
+      } catch (error) {
+        return json(res, 409, { error: error instanceof Error ? error.message : String(error) });
+      }
       return json(res, 200, { picked: name });
     }
     if (req.method === 'GET' && url.pathname.startsWith('/samples/')) {

@@ -62,6 +62,8 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
 }
 
 const log = (line = ''): void => console.log(line);
+/** Set once the launcher is shutting down, so closing the browser is not reported as the person's doing. */
+let stopping = false;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function fail(message: string): never {
@@ -141,8 +143,9 @@ async function main(): Promise<void> {
   const pickSample = async (name: string): Promise<void> => {
     const sample = samples.find((s) => s.name === name);
     const page = browser?.context.pages().find((p) => p.url().startsWith(server.origin));
-    if (!sample || !page) return;
-    await page.bringToFront();
+    if (!sample) throw new Error(`no sample named ${name}`);
+    if (!page) throw new Error('the demo site is not open in the demo browser');
+    log(`  picked ${name} for you, as the file chooser would`);
     await page.locator('#file').setInputFiles(sample.path);
   };
   const server: DemoServer = await startDemoServer({
@@ -160,12 +163,26 @@ async function main(): Promise<void> {
     fail(`Chromium did not start: ${(error as Error).message.split('\n')[0]}`);
   }
 
+  const stopOn = (signal: NodeJS.Signals, code: number, message: string): void => {
+    // `on`, not `once`: Ctrl+C under npm and tsx can deliver the signal twice; the second must not kill
+    // the process before the browser profile is removed.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log(message);
+      void Promise.all([browser?.close(), server.close()]).finally(() => process.exit(code));
+    });
+  };
   if (headless) {
+    stopOn('SIGINT', 130, '\nInterrupted: stopping the demo…');
+    stopOn('SIGTERM', 143, '\nStopped: closing the demo…');
     const code = await headlessRun({ browser, server, samples, extensionDir, outDir: args.out, strict: args.strict, started });
     await browser.close();
     await server.close();
     process.exit(code);
   }
+  stopOn('SIGINT', 0, '\nStopping the demo…');
+  stopOn('SIGTERM', 0, '\nStopping the demo…');
   await headedRun(browser, server, samples, extensionDir);
 }
 
@@ -241,17 +258,9 @@ async function headedRun(browser: DemoBrowser, server: DemoServer, samples: read
   log('');
   log('Uploads the site receives are listed here too. Press Ctrl+C to stop the demo.');
   browser.context.on('close', () => {
-    log(`Chromium was closed. The demo site is still at ${server.origin}/ until you press Ctrl+C.`);
+    if (!stopping) log(`Chromium was closed. The demo site is still at ${server.origin}/ until you press Ctrl+C.`);
   });
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  log('\nStopping the demo…');
-  await browser.close();
-  await server.close();
-  process.exit(0);
+  // Runs until Ctrl+C (handled in main).
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));
