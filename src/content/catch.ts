@@ -55,7 +55,7 @@ function replayInput(input: HTMLInputElement, files: File[]): void {
   input.dispatchEvent(changeEvent);
 }
 
-function onInputOrChange(e: Event, hold: HoldHandler): void {
+function onInputOrChange(e: Event, hold: HoldHandler, passThrough = false): void {
   if (ownEvents.has(e)) return;
   for (const input of fileInputsOf(e)) {
     const files = input.files ? Array.from(input.files) : [];
@@ -66,7 +66,7 @@ function onInputOrChange(e: Event, hold: HoldHandler): void {
         continue;
       }
     }
-    if (files.length === 0) continue;
+    if (files.length === 0 || passThrough) continue;
     stop(e);
     if (e.type === 'input') {
       emptiedOnInput.add(input);
@@ -214,10 +214,12 @@ function onPaste(e: ClipboardEvent, hold: HoldHandler): void {
  * Registers the capture listeners on `window`. Called synchronously at document_start, before any page
  * script, so ours run first for every event that reaches the window.
  */
-export function catchUploads(hold: HoldHandler, failed: (error: unknown) => void): void {
+export function catchUploads(hold: HoldHandler, failed: (error: unknown) => void, protectedHere: () => boolean): void {
   const opts = { capture: true } as const;
-  window.addEventListener('input', (e) => onInputOrChange(e, hold), opts);
-  window.addEventListener('change', (e) => onInputOrChange(e, hold), opts);
-  window.addEventListener('drop', (e) => onDrop(e, hold, failed), opts);
-  window.addEventListener('paste', (e) => onPaste(e, hold), opts);
+  // Protection off for this site: the events go on untouched (the swallowed `change` after an `input` we
+  // already held is still swallowed, so switching off mid-upload releases nothing by accident).
+  window.addEventListener('input', (e) => protectedHere() && onInputOrChange(e, hold), opts);
+  window.addEventListener('change', (e) => onInputOrChange(e, hold, !protectedHere()), opts);
+  window.addEventListener('drop', (e) => protectedHere() && onDrop(e, hold, failed), opts);
+  window.addEventListener('paste', (e) => protectedHere() && onPaste(e, hold), opts);
 }

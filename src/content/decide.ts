@@ -7,6 +7,8 @@ import { nothingMedical } from './quick-sniff';
 import { DialogFrame, FrameError } from './dialog-frame';
 import { showNotice } from './notice';
 import type { HooksBridge } from './page-bridge';
+import type { EffectiveSettingsForThisSite } from './settings-client';
+import type { GuardEventKind } from '../background/protocol';
 
 function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
@@ -20,12 +22,19 @@ function failedNotice(): void {
 
 export interface DecideOptions {
   hooks: HooksBridge;
-  /** False when an administrator removed "upload the original anyway". */
-  allowOriginal: () => boolean;
+  /** The settings in force for this frame's top-level site, read when the upload arrives. */
+  settings: () => EffectiveSettingsForThisSite;
+  /** Counts only, for the popup's "what happened on this site". */
+  report: (e: { kind: GuardEventKind; files: number }) => void;
 }
 
 export async function decide(held: HeldUpload, opts: DecideOptions): Promise<void> {
   if (held.files.length === 0) return;
+  const settings = opts.settings();
+  if (!settings.protected) {
+    held.release(held.files, 'original');
+    return;
+  }
   if (await nothingMedical(held.files)) {
     held.release(held.files, 'original');
     return;
@@ -41,8 +50,10 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       paths: held.paths,
       path: held.path,
       site: location.hostname || location.origin,
-      allowOriginal: opts.allowOriginal(),
+      allowOriginal: settings.allowOriginal && settings.mode !== 'block',
+      mode: settings.mode,
     });
+    opts.report({ kind: 'checked', files: held.files.length });
     if (outcome.outcome === 'pass' || outcome.outcome === 'notice') {
       frame.close();
       if (held.caughtHere) await opts.hooks.untaint(held.files);
@@ -52,15 +63,20 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       }
       return;
     }
+    opts.report({ kind: 'warned', files: held.files.length });
     const decision = await frame.decision(requestId);
     frame.close();
-    if (decision.choice === 'original') {
+    if (decision.choice === 'original' && settings.allowOriginal && settings.mode !== 'block') {
       if (held.caughtHere) await opts.hooks.untaint(held.files);
       held.release(held.files, 'original');
-    } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length) {
+      opts.report({ kind: 'original', files: held.files.length });
+    } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length &&
+      decision.files.every((f) => f instanceof File)) {
       held.release(decision.files, 'cleaned');
+      opts.report({ kind: 'deidentified', files: held.files.length });
     } else {
       held.cancel();
+      opts.report({ kind: 'cancelled', files: held.files.length });
     }
   } catch (error) {
     held.cancel();

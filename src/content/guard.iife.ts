@@ -8,6 +8,7 @@ import { decide } from './decide';
 import { showNotice } from './notice';
 import type { HeldUpload } from './held';
 import browser from 'webextension-polyfill';
+import { reportGuardEvent, watchSettings } from './settings-client';
 
 function failClosed(): void {
   showNotice({
@@ -18,12 +19,14 @@ function failClosed(): void {
 }
 
 const hooks = acceptHooks(onHold);
+// Until storage has been read, the safe defaults: protected, ask (the guard fails closed).
+const settings = watchSettings();
 
 function onHold(held: HeldUpload): void {
-  decide(held, { hooks, allowOriginal: () => true }).catch(() => {
+  decide(held, { hooks, settings: () => settings.current(), report: reportGuardEvent }).catch(() => {
     held.cancel();
     failClosed();
   });
 }
 
-catchUploads(onHold, failClosed);
+catchUploads(onHold, failClosed, () => settings.current().protected);

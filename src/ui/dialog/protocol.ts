@@ -35,8 +35,13 @@ export interface CheckRequest {
   path: UploadPath;
   /** The site's host, as shown to the person ("example.org"). */
   site: string;
-  /** False when an administrator removed "upload the original anyway". */
+  /** False when an administrator removed "upload the original anyway", or the mode is `block`. */
   allowOriginal: boolean;
+  /**
+   * What happens on a warning (settings): `ask` the person; `always-deidentify`: release a verified
+   * de-identified copy without asking when one can be made (else ask); `block`: only Cancel.
+   */
+  mode?: 'ask' | 'always-deidentify' | 'block';
 }
 
 /** Guard → dialog: the guard gave up waiting or failed; show this instead of a scan. */
