@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanFile } from '../src/core/scan';
 import { bytesSource } from '../src/core/source';
-import type { Category, Severity, Verdict } from '../src/core/report';
+import { dicomParser } from '../src/core/dicom/parser';
+import type { Category, FileReport, Severity, Verdict } from '../src/core/report';
 import type { Sample, SampleKind } from './samples';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -34,7 +35,41 @@ export interface ReceivedFile {
   format: string;
   /** High and medium findings only, without values. */
   findings: Array<{ keyword: string; category: Category; severity: Severity }>;
+  /**
+   * For a file named like an identifying sample: how many of that sample's identifying values (name, IDs,
+   * birth date, hospital, doctors) occur anywhere in the received bytes, out of how many were looked for.
+   */
+  originalValues: { checked: number; found: number } | null;
+  /** What a DICOM file says about itself: PatientIdentityRemoved (0012,0062), LongitudinalTemporalInformationModified (0028,0303). */
+  marks: { patientIdentityRemoved: string | null; datesModified: string | null } | null;
   receivedAt: string;
+}
+
+/** Categories of findings whose values identify a person by themselves. */
+const IDENTITY_CATEGORIES: ReadonlySet<Category> = new Set(['name', 'identifier', 'birth-date', 'contact', 'people-and-institution']);
+
+/** The identifying values a sample carries (kept in memory only, never printed or served). */
+function identityValues(report: FileReport): string[] {
+  const values = report.findings
+    .filter((f) => f.severity !== 'low' && IDENTITY_CATEGORIES.has(f.category))
+    .map((f) => (f.value ?? '').trim())
+    .filter((v) => v.length >= 4);
+  return [...new Set(values)];
+}
+
+/** PatientIdentityRemoved and LongitudinalTemporalInformationModified of a DICOM file, read from its header. */
+function deidentificationMarks(bytes: Uint8Array): ReceivedFile['marks'] {
+  try {
+    const dataSet = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+    const text = (tag: string): string | null => {
+      const element = dataSet.elements[tag];
+      if (!element) return null;
+      return Buffer.from(bytes.subarray(element.dataOffset, element.dataOffset + element.length)).toString('latin1').replace(/[\0 ]+$/, '');
+    };
+    return { patientIdentityRemoved: text('x00120062'), datesModified: text('x00280303') };
+  } catch {
+    return null;
+  }
 }
 
 export interface DemoServer {
@@ -75,10 +110,18 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const waiters = new Set<() => void>();
   const bySha = new Map(opts.samples.map((s) => [s.sha256, s.name]));
   const byName = new Map(opts.samples.map((s) => [s.name, s]));
+  /** Each sample's identifying values, to check whether a received copy still carries them. */
+  const sampleValues = new Map<string, string[]>();
+  for (const sample of opts.samples) {
+    const report = await scanFile({ path: sample.name, source: bytesSource(sample.bytes) });
+    sampleValues.set(sample.name, identityValues(report));
+  }
 
   async function record(name: string, contentType: string, bytes: Buffer): Promise<ReceivedFile> {
     const report = await scanFile({ path: name, source: bytesSource(new Uint8Array(bytes)) });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const values = sampleValues.get(name) ?? [];
+    const haystack = bytes.toString('latin1');
     const file: ReceivedFile = {
       seq: received.length + 1,
       name,
@@ -92,6 +135,8 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
       findings: report.findings
         .filter((f) => f.severity !== 'low')
         .map((f) => ({ keyword: f.keyword, category: f.category, severity: f.severity })),
+      originalValues: values.length > 0 ? { checked: values.length, found: values.filter((v) => haystack.includes(v)).length } : null,
+      marks: report.format === 'dicom' ? deidentificationMarks(new Uint8Array(bytes)) : null,
       receivedAt: new Date().toISOString(),
     };
     received.push(file);

@@ -98,8 +98,10 @@ function describeReceived(file: ReceivedFile): string {
       ? `a changed copy of ${file.sampleOfSameName}`
       : 'not a sample';
   const keywords = file.findings.map((f) => f.keyword);
-  const verdict = file.verdict === 'identifying' ? `IDENTIFYING (${keywords.join(', ')})` : file.verdict;
-  return `site received ${file.name}: ${file.size} bytes, sha256 ${file.sha256.slice(0, 16)}…, ${where}; our engine: ${verdict}`;
+  const verdict = file.verdict === 'identifying' ? `identifying (${keywords.join(', ')})` : file.verdict;
+  const values = file.originalValues && !file.sameBytesAsSample ? `; ${file.originalValues.found} of the original's ${file.originalValues.checked} identifying values in it` : '';
+  const marked = file.marks?.patientIdentityRemoved === 'YES' ? '; marked PatientIdentityRemoved YES' : '';
+  return `site received ${file.name}: ${file.size} bytes, sha256 ${file.sha256.slice(0, 16)}…, ${where}${values}${marked}; our engine: ${verdict}`;
 }
 
 async function main(): Promise<void> {
@@ -119,8 +121,10 @@ async function main(): Promise<void> {
   const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   const headless = args.headless || !hasDisplay;
   log('Scan Privacy Guard demo');
-  if (!hasDisplay && !args.headless) {
+  if (!hasDisplay) {
     log(`No display ($DISPLAY and $WAYLAND_DISPLAY are unset): running headless. The demo drives each step itself and writes a screenshot of each to ${args.out}`);
+  } else if (headless) {
+    log(`Running headless (--headless): the demo drives each step itself and writes a screenshot of each to ${args.out}`);
   }
 
   const chromiumPath = process.env.SPG_DEMO_CHROMIUM ?? DEFAULT_CHROMIUM;

@@ -61,14 +61,28 @@ async function upload(files, how) {
   await refreshReceived();
 }
 
+function categoriesOf(file) {
+  return [...new Set(file.findings.map((f) => CATEGORY_WORDS[f.category] || f.category))].join(', ');
+}
+
 function verdictCell(file) {
-  const cell = el('td', { class: `verdict verdict-${file.verdict}` });
-  if (file.verdict === 'identifying') {
-    const categories = [...new Set(file.findings.map((f) => CATEGORY_WORDS[f.category] || f.category))];
-    cell.append(el('strong', {}, 'Identifies someone'), el('br'), el('span', { class: 'small' }, categories.join(', ')));
+  const deidentified = file.marks && file.marks.patientIdentityRemoved === 'YES';
+  const cell = el('td', { class: `verdict verdict-${deidentified && file.verdict !== 'clean' ? 'kept' : file.verdict}` });
+  if (deidentified && file.verdict !== 'clean') {
+    // A de-identified copy whose kept details (moved dates, cleaned descriptions) a plain scan still lists.
+    const dates = file.marks.datesModified ? `, dates ${file.marks.datesModified.toLowerCase()}` : '';
+    cell.append(
+      el('strong', {}, 'De-identified copy'),
+      el('br'),
+      el('span', { class: 'small' }, `marked "identity removed"${dates}. A plain scan still lists: ${categoriesOf(file)}`),
+    );
+    cell.title = file.findings.map((f) => f.keyword).join(', ');
+  } else if (file.verdict === 'identifying') {
+    cell.append(el('strong', {}, 'Identifies someone'), el('br'), el('span', { class: 'small' }, categoriesOf(file)));
     cell.title = file.findings.map((f) => f.keyword).join(', ');
   } else if (file.verdict === 'clean') {
-    cell.append(el('strong', {}, 'Clean'), el('br'), el('span', { class: 'small' }, `${file.format}: nothing identifying`));
+    const note = deidentified ? 'de-identified copy: nothing identifying' : `${file.format}: nothing identifying`;
+    cell.append(el('strong', {}, 'Clean'), el('br'), el('span', { class: 'small' }, note));
   } else if (file.verdict === 'not-medical') {
     cell.append(el('strong', {}, 'Not medical'));
   } else {
@@ -79,8 +93,12 @@ function verdictCell(file) {
 
 function comparisonText(file) {
   if (file.sameBytesAsSample) return `identical to the sample ${file.sameBytesAsSample}`;
-  if (file.sampleOfSameName) return `same name as the sample ${file.sampleOfSameName}, different bytes: a changed copy`;
-  return 'not one of the samples';
+  if (!file.sampleOfSameName) return 'not one of the samples';
+  const changed = `same name as the sample ${file.sampleOfSameName}, different bytes: a changed copy`;
+  const values = file.originalValues;
+  if (!values) return changed;
+  const found = values.found === 0 ? 'None' : `${values.found}`;
+  return `${changed}. ${found} of the original's ${values.checked} identifying values (name, IDs, birth date, hospital, doctors) in it`;
 }
 
 function renderReceived(received) {
