@@ -162,7 +162,7 @@ function siteListEditor(id: string, labelKey: string, addKey: string, removeKey:
   const render = (hosts: readonly string[], locked: readonly string[] = []): void => {
     const items: HTMLElement[] = [];
     for (const host of locked) {
-      items.push(el('li', { 'data-site': host }, el('span', { class: 'host' }, host), el('span', { class: 'managed' }, t('options_managed'))));
+      items.push(el('li', { 'data-site': host, 'data-managed': 'true' }, el('span', { class: 'host' }, host), el('span', { class: 'managed' }, t('options_enforcedSite'))));
     }
     for (const host of hosts) {
       const remove = el('button', { type: 'button', class: 'secondary small-button', 'aria-label': t(removeKey + 'Label', host) }, t(removeKey));
@@ -198,7 +198,7 @@ const exceptions = siteListEditor(
   (host) => save((own) => ({ ...own, exceptions: own.exceptions.includes(host) ? own.exceptions : [...own.exceptions, host] })),
   (host) => save((own) => ({ ...own, exceptions: own.exceptions.filter((s) => s !== host) })),
 );
-const exceptionsManaged = managedNote('exceptions-managed');
+const exceptionsManaged = el('p', { class: 'managed', id: 'exceptions-managed', hidden: true }, t('options_exceptionsManaged'));
 
 const historySummary = el('p', { id: 'history-summary' });
 const clearButton = el('button', { type: 'button', class: 'secondary', 'data-action': 'clear-history' }, t('options_clearHistory'));
