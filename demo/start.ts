@@ -105,7 +105,7 @@ function describeReceived(file: ReceivedFile): string {
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = Date.now() - Math.round(process.uptime() * 1000); // from the process's start, tsx's load included
   let args: Args | 'help';
   try {
     args = parseArgs(process.argv.slice(2));

@@ -153,7 +153,7 @@ export async function runTour(opts: TourOptions): Promise<StepResult[]> {
               ? 'our engine says it is clean'
               : `our engine, scanning the copy on its own, says ${got.verdict} for what the copy keeps (${got.findings.map((f) => f.keyword).join(', ')}; dates ${got.marks?.datesModified ?? 'not marked'})`;
           if (got.verdict !== 'clean') {
-            log(`      NOTE: ${engine}. The de-identifier keeps these on purpose with the extension's default options (moved dates, cleaned descriptions); a plain scan cannot tell.`);
+            log(`      NOTE: ${engine}. The extension's default de-identification options keep moved dates and cleaned descriptions; a plain scan cannot tell them from original ones.`);
           }
           await rowShown(got);
           return {
