@@ -2,19 +2,31 @@
 
 import { sniff, SNIFF_BYTES } from '../core/sniff';
 
+/** How many files' first bytes are read at once (a 500-file folder read one by one took seconds). */
+const PARALLEL_READS = 32;
+
+async function isOther(file: File): Promise<boolean> {
+  try {
+    const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+    return sniff(head, file.size).kind === 'other';
+  } catch {
+    return false; // a file that cannot be read is not "nothing medical"
+  }
+}
+
 /**
  * True when no file could be medical: every file's first bytes sniff as `other`. Zips, gzip, NIfTI and
- * every DICOM layout go to the full check. A file that cannot be read is not "nothing medical".
+ * every DICOM layout go to the full check. Stops reading at the first file that may be medical.
  */
 export async function nothingMedical(files: readonly File[]): Promise<boolean> {
-  for (const file of files) {
-    let head: Uint8Array;
-    try {
-      head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
-    } catch {
-      return false;
+  let next = 0;
+  let medical = false;
+  const worker = async (): Promise<void> => {
+    while (!medical && next < files.length) {
+      const file = files[next++]!;
+      if (!(await isOther(file))) medical = true;
     }
-    if (sniff(head, file.size).kind !== 'other') return false;
-  }
-  return true;
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length) }, worker));
+  return !medical;
 }
