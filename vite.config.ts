@@ -22,6 +22,9 @@ export function firefoxManifest(source: Manifest): Manifest {
   for (const entry of war ?? []) delete entry.use_dynamic_url;
   // Firefox for Android reads the data-consent key from 142.
   m.browser_specific_settings = { gecko: GECKO, gecko_android: { strict_min_version: '142.0' } };
+  // Firefox runs the background as an event page from `scripts` (it has no `service_worker`).
+  const background = m.background as { service_worker?: string; type?: string } | undefined;
+  if (background?.service_worker) m.background = { scripts: [background.service_worker], type: background.type ?? 'module' };
   return m;
 }
 

@@ -57,17 +57,18 @@ export interface Settings {
 }
 
 /**
- * For a patient sending a scan to be read: age, sex, size and weight stay (a reader needs them), dates are moved
- * consistently rather than removed (intervals between scans stay right), study and series descriptions are kept
- * with identifying values removed. Everything else follows the Basic Profile.
+ * The Basic Profile with Retain Patient Characteristics: age, sex, size and weight stay (a reader needs them);
+ * everything else follows the Basic Profile, so a plain scan of the copy finds it clean. Moved dates (Retain
+ * Longitudinal Temporal Information with Modified Dates) and cleaned descriptions are options the person or an
+ * administrator turns on.
  */
 export const DEFAULT_DEIDENTIFY: DeidentifySettings = Object.freeze({
   retainPatientCharacteristics: true,
-  retainLongitudinalModifiedDates: true,
+  retainLongitudinalModifiedDates: false,
   retainDeviceIdentity: false,
   retainInstitutionIdentity: false,
   retainUids: false,
-  cleanDescriptors: true,
+  cleanDescriptors: false,
   cleanStructuredContent: false,
   cleanGraphics: false,
   retainSafePrivate: false,
