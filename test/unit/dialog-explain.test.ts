@@ -21,7 +21,6 @@ import {
   type ExplainContext,
   type Translate,
 } from '../../src/ui/dialog/explain';
-import { prepareCleanCopies } from '../../src/ui/dialog/clean-copy';
 import { writeDicom, tag, type El } from '../fixtures/dicom-writer';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -118,7 +117,7 @@ describe('one file, explained', () => {
     const x = explainReport(r, context(1), t);
     expect(x.grouping).toBe('file');
     expect(x.title).toBe('This file identifies someone');
-    expect(x.lead).toBe('You chose 1 file to upload to upload.example.org. Scan Privacy Guard checked them on this computer and found details that can identify the patient. Nothing has been sent yet.');
+    expect(x.lead).toBe('You chose 1 file to upload to upload.example.org. Scan Privacy Guard checked it on this computer and found details that can identify the patient. Nothing has been sent yet.');
     expect(x.groups).toHaveLength(1);
     const g = x.groups[0]!;
     expect(g.heading).toBe('scans/IM0001.dcm');
@@ -188,7 +187,8 @@ describe('one file, explained', () => {
     const r = await scan([['cut.dcm', whole.subarray(0, 300)], ['fine.txt', TEXT.encode('x')]]);
     const x = explainReport(r, context(2), t);
     expect(x.title).toBe('This file could not be checked');
-    expect(x.lead).toMatch(/could not check everything/);
+    expect(x.lead).toMatch(/could not check everything in them/);
+    expect(explainReport(r, context(1), t).lead).toMatch(/could not check everything in it, so it cannot tell whether it identifies/);
     const g = x.groups[0]!;
     expect(g.unreadable?.text).toBe('This file could not be checked, so treat it as risky: it may contain anything.');
     expect(g.unreadable?.reasons[0]).toBe(r.files[0]!.reason);
@@ -318,10 +318,6 @@ describe('confirmation and failure', () => {
   it('the failure view says the files were held', () => {
     expect(explainFailure('timeout', t)).toEqual({ title: 'The files could not be checked', body: expect.stringMatching(/^Checking took too long\. To be safe, nothing was uploaded\./) });
     expect(explainFailure('error', t).body).toMatch(/^Something went wrong/);
-  });
-
-  it('the de-identified copy is not offered yet', async () => {
-    expect(await prepareCleanCopies([], [])).toEqual({ available: false, reason: 'not built yet' });
   });
 });
 

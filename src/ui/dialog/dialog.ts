@@ -25,6 +25,10 @@ import { prepareCleanCopies, type CleanCopies } from './clean-copy';
 
 /** A scan that takes longer than this is treated as failed (fail closed). */
 const SCAN_TIMEOUT_MS = 60_000;
+/** In `always-deidentify` mode, how long to wait for the copies before asking instead. */
+const AUTO_COPY_WAIT_MS = 20_000;
+/** A decision is sent this long after the event that made it (see decide). */
+const DECISION_DELAY_MS = 50;
 
 type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
 
@@ -47,6 +51,8 @@ let port: MessagePort | undefined;
 let current: Current | undefined;
 const queue: GuardToDialog[] = [];
 let busy = false;
+/** A decision waits to be sent (see decide): the next request waits for it. */
+let sending = false;
 
 // ---- the connection -------------------------------------------------------------------------------------
 
@@ -87,20 +93,26 @@ function parse(data: unknown): GuardToDialog | undefined {
     path: typeof data.path === 'string' && UPLOAD_PATHS.has(data.path) ? (data.path as UploadPath) : 'input',
     site: typeof data.site === 'string' ? data.site : '',
     // Only an explicit true offers the original: anything else is the safe choice.
-    allowOriginal: data.allowOriginal === true,
+    allowOriginal: data.allowOriginal === true && data.mode !== 'block',
+    mode: data.mode === 'always-deidentify' || data.mode === 'block' ? data.mode : 'ask',
   };
 }
 
 function receive(data: unknown): void {
   const message = parse(data);
   if (!message) return;
+  // The guard gave up on the request in hand (it timed out, or we reported an error): show the failure now.
+  if (message.type === 'failure' && current && !current.decided && current.requestId === message.requestId) {
+    showFailure(message);
+    return;
+  }
   queue.push(message);
   void next();
 }
 
 /** Handles requests one at a time: the next starts when the person has decided on the current one. */
 async function next(): Promise<void> {
-  if (busy || (current && !current.decided)) return;
+  if (busy || sending || (current && !current.decided)) return;
   const message = queue.shift();
   if (!message) return;
   busy = true;
@@ -141,6 +153,7 @@ async function check(request: CheckRequest): Promise<void> {
       SCAN_TIMEOUT_MS,
     );
   } catch (e) {
+    if (here.failed || here.decided) return;
     here.failed = e instanceof ScanTimeout ? 'timeout' : 'error';
     renderFailure(here.failed);
     const n = request.files.length;
@@ -148,6 +161,7 @@ async function check(request: CheckRequest): Promise<void> {
     focusDefault();
     return;
   }
+  if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
   const { outcome, counts } = outcomeOf(report);
   const message: OutcomeMessage = { type: 'outcome', requestId: request.requestId, outcome, counts };
   if (outcome !== 'ask') {
@@ -163,21 +177,41 @@ async function check(request: CheckRequest): Promise<void> {
     totalBytes: request.files.reduce((n, f) => n + f.size, 0),
   };
   here.explanation = explainReport(report, here.context, t);
-  renderAsking(here);
-  send(message);
-  focusDefault();
-  prepareCleanCopies(request.files, request.paths).then(
-    (copies) => {
-      if (current !== here || here.decided) return;
-      here.copies = copies;
-      if (copies.available && document.body.dataset.state === 'asking') fillDeidentifySlot(here);
+  if (request.mode === 'block') {
+    renderAsking(here);
+    send(message);
+    focusDefault();
+    return;
+  }
+  const copies = prepareCleanCopies(request.files, request.paths).then(
+    (c) => {
+      here.copies = c;
+      return c;
     },
     () => undefined, // no copies: the choice is simply not offered
   );
+  if (request.mode === 'always-deidentify') {
+    // Settings say: send a verified de-identified copy without asking, when there is one with no caveat.
+    const ready = await Promise.race([copies, new Promise<undefined>((r) => setTimeout(() => r(undefined), AUTO_COPY_WAIT_MS))]);
+    if (here.failed || here.decided) return;
+    if (ready?.available && ready.pictureMayShowText.length === 0 && ready.faceMayBeRebuilt.length === 0) {
+      send(message); // the frame becomes visible, but shows nothing: the state stays `waiting`
+      decide('deidentified');
+      return;
+    }
+  }
+  renderAsking(here);
+  send(message);
+  focusDefault();
+  void copies.then(() => {
+    if (current !== here || here.decided) return;
+    if (here.copies?.available && document.body.dataset.state === 'asking') fillDeidentifySlot(here);
+  });
 }
 
 function showFailure(request: FailureRequest): void {
   current!.failed = request.reason;
+  current!.copies = undefined;
   renderFailure(request.reason);
   focusDefault();
 }
@@ -199,17 +233,24 @@ function dialogFailed(): void {
 function decide(choice: 'cancel' | 'original' | 'deidentified'): void {
   const here = current;
   if (!here || here.decided) return;
-  if (choice === 'original' && !here.check?.allowOriginal) return;
-  if (choice === 'deidentified' && !here.copies?.available) return;
+  if (choice === 'original' && (!here.check?.allowOriginal || here.failed)) return;
+  if (choice === 'deidentified' && (!here.copies?.available || here.failed || here.check?.mode === 'block')) return;
   here.decided = true;
-  send({
+  const message: DialogToGuard = {
     type: 'decision',
     requestId: here.requestId,
     choice,
     ...(choice === 'deidentified' && here.copies?.available ? { files: here.copies.files } : {}),
-  });
+  };
   clear('done');
-  void next();
+  sending = true;
+  // Sent once the click or key event that made the choice has finished: the guard removes this frame on a
+  // decision, and a frame removed in the middle of an input event makes browser automation hang.
+  setTimeout(() => {
+    sending = false;
+    send(message);
+    void next();
+  }, DECISION_DELAY_MS);
 }
 
 // ---- rendering ------------------------------------------------------------------------------------------
@@ -249,15 +290,25 @@ function card(title: string, lead: string, ...body: Child[]): { card: HTMLElemen
   const node = h(
     'section',
     { id: 'spg-dialog', class: 'card', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'spg-title', 'aria-describedby': 'spg-lead' },
-    h('header', { class: 'card-header' },
-      h('p', { class: 'brand' }, t('dialog_brand')),
-      h('h1', { id: 'spg-title' }, title),
-      h('p', { id: 'spg-lead', class: 'lead' }, lead)),
-    ...body,
+    // The text scrolls; the choices below it stay in view.
+    h('div', { class: 'card-body', role: 'region', 'aria-labelledby': 'spg-title' },
+      h('header', { class: 'card-header' },
+        h('p', { class: 'brand' }, t('dialog_brand')),
+        h('h1', { id: 'spg-title' }, title),
+        h('p', { id: 'spg-lead', class: 'lead' }, lead)),
+      ...body),
     actions,
   );
   root().replaceChildren(node);
   return { card: node, actions };
+}
+
+/** The text is a tab stop only while it scrolls, so keyboard users can scroll it with the arrow keys. */
+function updateScrollable(): void {
+  const body = document.querySelector<HTMLElement>('.card-body');
+  if (!body) return;
+  if (body.scrollHeight > body.clientHeight + 1) body.setAttribute('tabindex', '0');
+  else body.removeAttribute('tabindex');
 }
 
 function renderGroup(group: ExplainedGroup): HTMLElement {
@@ -298,7 +349,7 @@ function renderGroup(group: ExplainedGroup): HTMLElement {
 
 function renderAsking(here: Current): void {
   const x = here.explanation!;
-  const findings = h('div', { class: 'findings', id: 'spg-findings', role: 'region', tabindex: '0', 'aria-labelledby': 'spg-findings-heading' },
+  const findings = h('section', { class: 'findings', id: 'spg-findings', 'aria-labelledby': 'spg-findings-heading' },
     h('h2', { id: 'spg-findings-heading', class: 'findings-heading' }, t('dialog_findings_label')),
     h('ul', { class: 'facts' }, ...x.facts.map((f) => h('li', {}, f))),
     x.severalPatients !== undefined && h('p', { class: 'several-patients' }, x.severalPatients),
@@ -310,6 +361,7 @@ function renderAsking(here: Current): void {
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     h('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
   );
+  if (here.check?.mode === 'block') actions.append(h('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
   if (here.check?.allowOriginal) {
     actions.append(button('upload-original', t('dialog_action_upload_original'), 'quiet', () => {
       renderConfirm(here);
@@ -324,7 +376,11 @@ function renderAsking(here: Current): void {
 function fillDeidentifySlot(here: Current): void {
   const slot = document.querySelector<HTMLElement>('[data-slot="deidentify"]');
   if (!slot || !here.copies?.available || slot.firstChild) return;
-  const hint = h('p', { class: 'hint', id: 'spg-deidentify-hint' }, t('dialog_action_deidentify_hint'));
+  const caveats = [
+    here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
+    here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
+  ].filter((c): c is string => typeof c === 'string');
+  const hint = h('p', { class: 'hint', id: 'spg-deidentify-hint' }, [t('dialog_action_deidentify_hint'), ...caveats].join(' '));
   const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));
   b.setAttribute('aria-describedby', 'spg-deidentify-hint');
   slot.replaceChildren(b, hint);
@@ -369,8 +425,10 @@ function focusables(): HTMLElement[] {
 
 /** Focus the default control (Cancel), or `selector` when given and present. */
 function focusDefault(selector = '[data-action="cancel"]'): void {
+  updateScrollable();
   const target = document.querySelector<HTMLElement>(selector) ?? document.querySelector<HTMLElement>('[data-action="cancel"]');
-  target?.focus();
+  // The choices stay in view below the text; on very short screens the title is shown first.
+  target?.focus({ preventScroll: true });
 }
 
 function focusIsInside(): boolean {
@@ -409,7 +467,9 @@ document.addEventListener('focusin', () => {
 });
 for (const event of ['focus', 'resize'] as const) {
   window.addEventListener(event, () => {
-    if (showing() && !focusIsInside()) focusDefault();
+    if (!showing()) return;
+    updateScrollable();
+    if (!focusIsInside()) focusDefault();
   });
 }
 

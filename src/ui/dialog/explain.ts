@@ -434,7 +434,7 @@ export function explainReport(report: ScanReport, context: ExplainContext, t: Tr
     : t(shown.length === 1 ? 'dialog_title_unreadable_one' : 'dialog_title_unreadable_many');
   const lead = [
     t(LEAD_KEYS[context.path], [plural(t, context.fileCount, 'dialog_count_files'), context.site]),
-    t(identifying ? 'dialog_lead_found' : 'dialog_lead_unchecked'),
+    t(`${identifying ? 'dialog_lead_found' : 'dialog_lead_unchecked'}_${context.fileCount === 1 ? 'one' : 'many'}`),
     t('dialog_lead_nothing_sent'),
   ].join(' ');
 
