@@ -100,7 +100,11 @@ function parse(data: unknown): GuardToDialog | undefined {
 
 function receive(data: unknown): void {
   const message = parse(data);
-  if (!message) return;
+  if (!message) {
+    // A check we cannot read is answered, so the guard fails closed at once instead of waiting.
+    if (isRecord(data) && typeof data.requestId === 'string') send({ type: 'dialog-error', requestId: data.requestId });
+    return;
+  }
   // The guard gave up on the request in hand (it timed out, or we reported an error): show the failure now.
   if (message.type === 'failure' && current && !current.decided && current.requestId === message.requestId) {
     showFailure(message);
