@@ -391,7 +391,16 @@ describe('counts and badge follow the top-level site', () => {
     expect(PLANTED_TOKENS.filter((token) => stored.toLowerCase().includes(token.toLowerCase()))).toEqual([]);
     expect(stored).not.toContain('scan-5.dcm');
 
+    // The popup for that tab (as the toolbar opens it) names the top-level site and the warning on the page.
+    await ui.bringToFront();
+    await ui.goto(`chrome-extension://${extensionId}/src/ui/popup/index.html?tabId=${tabId}`);
+    await ui.waitForSelector('main[aria-busy="false"]');
+    expect(await ui.locator('h1').textContent()).toBe('chatgpt.com');
+    expect(await ui.locator('.tab-warning').textContent()).toContain('1 file(s) you gave this page identify someone');
+    expect(await ui.locator('.hint').count(), 'no "reload" hint: the guard runs on the page').toBe(0);
+
     await openPopup('https://chatgpt.com/');
+    expect(await ui.locator('.tab-warning').count(), 'a popup asked about a site, not a tab, shows no tab warning').toBe(0);
     const counts = await ui.locator('.count').evaluateAll((items) => items.map((d) => [d.getAttribute('data-count'), d.querySelector('dd')?.textContent]));
     expect(Object.fromEntries(counts)).toEqual({ checked: '1', warned: '1', cancelled: '1', deidentified: '0', original: '0' });
     expect(await axeViolations(ui)).toEqual([]);

@@ -34,9 +34,16 @@ async function ask(message: PopupStateMessage | SetSiteProtectionMessage): Promi
   return state;
 }
 
+/**
+ * What to show: `?url=` names a site (for links and tests); `?tabId=` a tab (tests: a popup opened in a tab would
+ * otherwise see itself as the active tab); else the active tab of the window the popup belongs to.
+ */
 async function load(): Promise<Shown> {
-  const url = new URLSearchParams(location.search).get('url');
+  const params = new URLSearchParams(location.search);
+  const url = params.get('url');
   if (url !== null) return { state: await ask({ type: 'spg:popup-state', url }), fromTab: false };
+  const tabId = Number(params.get('tabId') ?? Number.NaN);
+  if (Number.isInteger(tabId) && tabId >= 0) return { state: await ask({ type: 'spg:popup-state', tabId }), fromTab: true };
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return { state: await ask({ type: 'spg:popup-state', ...(tab?.id !== undefined && { tabId: tab.id }) }), fromTab: true };
 }
