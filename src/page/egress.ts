@@ -2,8 +2,8 @@
 // carries a held or refused file (or a slice of one) and ask the guard instead. A backstop, not the main
 // control: bytes the page re-encoded (FileReader, canvas, base64) cannot be recognised.
 
-import { askGuard, type Release } from './bridge';
-import { isTainted, unmarkHeld } from './taint';
+import type { Release } from './bridge';
+import { askAboutTainted, isTainted, unmarkHeld } from './taint';
 
 const nativeFetch = window.fetch;
 const nativeXhrSend = XMLHttpRequest.prototype.send;
@@ -50,7 +50,7 @@ function substitute(body: unknown, tainted: readonly Blob[], cleaned: readonly F
 
 /** Asks the guard about a tainted body; resolves with the body to send, or undefined to send nothing. */
 async function decideBody(body: unknown, tainted: Blob[]): Promise<{ body: unknown } | undefined> {
-  const r: Release = await askGuard('egress', asFiles(tainted));
+  const r: Release = await askAboutTainted(tainted, asFiles);
   if (r.release === 'none') return undefined;
   if (r.release === 'original') {
     unmarkHeld(tainted);
@@ -96,7 +96,7 @@ export function hookEgress(): void {
   Navigator.prototype.sendBeacon = function sendBeacon(this: Navigator, url: string | URL, data?: BodyInit | null) {
     const tainted = taintedIn(data);
     if (tainted.length === 0) return nativeBeacon.call(this, url, data);
-    void askGuard('egress', asFiles(tainted));
+    void askAboutTainted(tainted, asFiles);
     return false;
   };
 
@@ -113,7 +113,7 @@ export function hookEgress(): void {
     const tainted = formFiles(this);
     if (tainted.length === 0) return nativeFormSubmit.call(this);
     const form = this;
-    void askGuard('egress', asFiles(tainted)).then((r) => {
+    void askAboutTainted(tainted, asFiles).then((r) => {
       if (r.release === 'original') {
         unmarkHeld(tainted);
         nativeFormSubmit.call(form);
@@ -125,7 +125,7 @@ export function hookEgress(): void {
     const tainted = formFiles(this);
     if (tainted.length === 0) return nativeRequestSubmit.call(this, submitter);
     const form = this;
-    void askGuard('egress', asFiles(tainted)).then((r) => {
+    void askAboutTainted(tainted, asFiles).then((r) => {
       if (r.release === 'original') {
         unmarkHeld(tainted);
         nativeRequestSubmit.call(form, submitter);
@@ -141,7 +141,7 @@ export function hookEgress(): void {
     if (tainted.length === 0) return;
     e.preventDefault();
     e.stopImmediatePropagation();
-    void askGuard('egress', asFiles(tainted)).then((r) => {
+    void askAboutTainted(tainted, asFiles).then((r) => {
       if (r.release === 'original') {
         unmarkHeld(tainted);
         nativeFormSubmit.call(form);

@@ -2,8 +2,8 @@
 // .showPicker() or a dispatched click), the File System Access pickers, DataTransferItem handles and
 // navigator.clipboard.read(). Each one's files are held by the guard before the page can read them.
 
-import { askGuard, type Release } from './bridge';
-import { markHeld, unmarkHeld } from './taint';
+import type { Release } from './bridge';
+import { holdWhileAsking, unmarkHeld } from './taint';
 
 const inputProto = HTMLInputElement.prototype;
 const filesDescriptor = Object.getOwnPropertyDescriptor(inputProto, 'files');
@@ -61,9 +61,8 @@ function onDetachedEvent(this: HTMLInputElement, e: Event): void {
   }
   e.stopImmediatePropagation();
   holding.add(input);
-  markHeld(files);
   const paths = files.map((f) => f.webkitRelativePath || f.name);
-  void askGuard('detached-input', files, paths).then((r: Release) => {
+  void holdWhileAsking('detached-input', files, paths).then((r: Release) => {
     holding.delete(input);
     if (r.release === 'none') {
       valueDescriptor?.set?.call(input, '');
@@ -208,8 +207,7 @@ export function hookFilePickers(): void {
   wrapWindowFunction<OpenPicker>('showOpenFilePicker', (current) => async function showOpenFilePicker(this: unknown, options?: unknown) {
     const handles = await current().call(window, options);
     const files = await Promise.all(handles.map((h) => h.getFile()));
-    markHeld(files);
-    const r = await askGuard('picker', files);
+    const r = await holdWhileAsking('picker', files);
     if (r.release === 'none') throw aborted();
     unmarkHeld(files);
     if (r.release === 'original') return handles;
@@ -221,8 +219,7 @@ export function hookFilePickers(): void {
     const files: File[] = [];
     const paths: string[] = [];
     await walkDirectory(handle, '', files, paths);
-    markHeld(files);
-    const r = await askGuard('directory-picker', files, paths);
+    const r = await holdWhileAsking('directory-picker', files, paths);
     if (r.release === 'none') throw aborted();
     unmarkHeld(files);
     if (r.release === 'original') return handle;
@@ -243,8 +240,7 @@ export function hookFilePickers(): void {
       } else {
         await walkDirectory(handle, `${handle.name}/`, files, paths);
       }
-      markHeld(files);
-      const r = await askGuard('fs-handle', files, paths);
+      const r = await holdWhileAsking('fs-handle', files, paths);
       if (r.release === 'none') return null;
       unmarkHeld(files);
       if (r.release === 'original') return handle;
@@ -267,8 +263,9 @@ export function hookFilePickers(): void {
         }
       }
       if (files.length === 0) return items;
-      const r = await askGuard('clipboard', files);
+      const r = await holdWhileAsking('clipboard', files);
       if (r.release === 'none') throw new DOMException('Scan Privacy Guard kept the clipboard content from this page.', 'NotAllowedError');
+      unmarkHeld(files);
       if (r.release === 'original') return items;
       return items.map((item, i) => {
         const parts: Record<string, Blob> = {};
