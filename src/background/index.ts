@@ -16,7 +16,15 @@ import {
 import { findSiteNotes } from '../core/site-notes';
 import { badgeKind, badgeLook } from './badge';
 import { ensureDeidentificationKey } from './deidentification-key';
-import { parseToBackground, type GuardEvent, type HelloReply, type PopupState, type ToBackground } from './protocol';
+import {
+  parseToBackground,
+  type GuardEvent,
+  type HelloReply,
+  type PopupState,
+  type ToBackground,
+  type TopSiteQuery,
+  type TopSiteReply,
+} from './protocol';
 import { SITE_ACTIVITY_STORAGE_KEY, EMPTY_SITE_ACTIVITY, activityFor, addGuardEvent, parseSiteActivity } from './site-activity';
 import { allTabSites, getTabSite, tabClosed, tabNavigated, tabWarned, type TabSite } from './tab-sites';
 
@@ -108,8 +116,27 @@ async function updateBadge(tabId: number, site: TabSite | undefined): Promise<vo
   }
 }
 
+/**
+ * The site the tab's top frame shows now, asked of the guard running there: a host, null for a page that is not a
+ * website, or undefined when no guard answers (a browser page, a page loaded before the extension, a closed tab).
+ */
+async function askTopFrame(tabId: number): Promise<string | null | undefined> {
+  const query: TopSiteQuery = { type: 'spg:top-site' };
+  const reply = (await Promise.race([
+    browser.tabs.sendMessage(tabId, query, { frameId: 0 }).catch(() => undefined),
+    new Promise((resolve) => setTimeout(() => resolve(undefined), 1_000)),
+  ])) as TopSiteReply | undefined;
+  if (!reply || typeof reply !== 'object' || !('host' in reply)) return undefined;
+  return typeof reply.host === 'string' ? (siteHost(reply.host) ?? null) : null;
+}
+
+/** After a settings change: every tab the guard still runs in gets its badge again; the others are forgotten. */
 async function updateAllBadges(): Promise<void> {
-  for (const [tabId, site] of await allTabSites()) await updateBadge(tabId, site);
+  for (const [tabId, site] of await allTabSites()) {
+    const host = await askTopFrame(tabId);
+    if (host === undefined) await tabClosed(tabId);
+    else await updateBadge(tabId, host === site.host ? site : { host, warnings: 0 });
+  }
 }
 
 // ---- where a message came from ----------------------------------------------------------------------------
@@ -134,13 +161,19 @@ async function popupState(tabId: number | undefined, url: string | undefined): P
   const eff = await loadEffective(true);
   let pageUrl = url ?? null;
   let tab: TabSite | undefined;
+  let guardSeen = false;
+  let host: string | null = siteHost(pageUrl) ?? null;
   if (url === undefined && tabId !== undefined) {
-    tab = await getTabSite(tabId);
-    // With activeTab (the popup was opened from the toolbar) the browser gives the tab's URL.
+    // With activeTab (the popup was opened from the toolbar) the browser gives the tab's URL; the guard in the top
+    // frame says which site it is even without it.
     const live = await browser.tabs.get(tabId).catch(() => undefined);
-    pageUrl = live?.url ?? (tab?.host ? `https://${tab.host}/` : null);
+    const fromGuard = await askTopFrame(tabId);
+    guardSeen = fromGuard !== undefined;
+    host = fromGuard !== undefined ? fromGuard : (siteHost(live?.url) ?? null);
+    pageUrl = live?.url ?? (host === null ? null : `https://${host}/`);
+    const known = await getTabSite(tabId);
+    if (guardSeen && known?.host === host) tab = known;
   }
-  const host = siteHost(pageUrl) ?? (url === undefined ? (tab?.host ?? null) : null);
   const activity = activityFor(await readActivity().catch(() => EMPTY_SITE_ACTIVITY), host);
   return {
     url: pageUrl,
@@ -150,8 +183,8 @@ async function popupState(tabId: number | undefined, url: string | undefined): P
     canChange: canChangeSiteProtection(eff, host ?? undefined),
     managedKeys: eff.managedKeys,
     activity,
-    tabWarnings: tab && tab.host === host ? tab.warnings : 0,
-    guardSeen: tab !== undefined && tab.host === host,
+    tabWarnings: tab?.warnings ?? 0,
+    guardSeen,
   };
 }
 

@@ -33,6 +33,18 @@ export interface HelloReply {
   readonly listed: boolean;
 }
 
+/**
+ * background → the guard in a tab's top frame (tabs.sendMessage, frameId 0): which site is this tab showing now?
+ * No answer means the guard is not running there (a browser page, or a page loaded before the extension).
+ */
+export interface TopSiteQuery {
+  readonly type: 'spg:top-site';
+}
+export interface TopSiteReply {
+  /** `siteHost` of the top frame's URL; null for a page that is not a website. */
+  readonly host: string | null;
+}
+
 export interface GuardEventMessage extends GuardEvent {
   readonly type: 'spg:guard-event';
 }

@@ -20,7 +20,14 @@ import {
   type ManagedKey,
   type WarningMode,
 } from '../core/settings';
-import { MAX_EVENT_FILES, type GuardEventKind, type GuardEventMessage, type HelloMessage, type HelloReply } from '../background/protocol';
+import {
+  MAX_EVENT_FILES,
+  type GuardEventKind,
+  type GuardEventMessage,
+  type HelloMessage,
+  type HelloReply,
+  type TopSiteReply,
+} from '../background/protocol';
 
 export interface EffectiveSettingsForThisSite {
   /** True once both storage areas were read and the background answered (or could not). */
@@ -171,6 +178,19 @@ function startWatching(): SettingsWatch {
     backgroundAnswered = true;
     changed();
   });
+
+  // The background asks the top frame which site the tab shows (its own record may be of an earlier page).
+  if (isTopFrame) {
+    try {
+      browser.runtime.onMessage.addListener((message: unknown) => {
+        if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'spg:top-site') return undefined;
+        const reply: TopSiteReply = { host: siteHost(location.href) ?? null };
+        return Promise.resolve(reply);
+      });
+    } catch {
+      // The extension was reloaded under this page.
+    }
+  }
 
   try {
     browser.storage.onChanged.addListener((changes, area) => {
