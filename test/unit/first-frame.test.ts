@@ -66,8 +66,11 @@ function words(values: number[]): Uint8Array {
   return out;
 }
 
+/** A Blob of bytes (copied into a plain ArrayBuffer, as BlobPart wants). */
+const blobOf = (bytes: Uint8Array): Blob => new Blob([new Uint8Array(bytes)]);
+
 function file(dataset: El[], opts: WriteOptions): Blob {
-  return new Blob([writeDicom(dataset, opts)]);
+  return blobOf(writeDicom(dataset, opts));
 }
 
 async function read(dataset: El[], opts: WriteOptions): Promise<FirstFrame> {
@@ -497,7 +500,7 @@ function dcmdumpPixelData(relative: string): Uint8Array[] {
 describe('corpus files', () => {
   it('an 8-bit MONOCHROME1 radiograph (highdicom dx_image)', async () => {
     const relative = 'public/highdicom/dx_image.dcm';
-    const frame = native(await readFirstFrame(new Blob([corpusBytes(relative)])));
+    const frame = native(await readFirstFrame(blobOf(corpusBytes(relative))));
     expect(frame).toMatchObject({ photometric: 'MONOCHROME1', bitsAllocated: 8, samplesPerPixel: 1 });
     const [pixels] = dcmdumpPixelData(relative);
     expect(frame.pixels.length).toBe(frame.rows * frame.columns);
@@ -519,7 +522,7 @@ describe('corpus files', () => {
 
   it('baseline JPEG ultrasound with 30 frames (pydicom examples_ybr_color): the first fragment', async () => {
     const relative = 'public/pydicom/examples_ybr_color.dcm';
-    const frame = await readFirstFrame(new Blob([corpusBytes(relative)]));
+    const frame = await readFirstFrame(blobOf(corpusBytes(relative)));
     const items = dcmdumpPixelData(relative);
     expect(items.length).toBe(31); // the offset table and 30 frames
     const got = jpegBytes(frame);
