@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   readFirstFrame,
+  shrinkFrame,
   toRgba,
   DEFAULT_FIRST_FRAME_LIMITS,
   type FirstFrame,
@@ -268,6 +269,40 @@ describe('native colour', () => {
     };
     expect(() => toRgba(frame)).toThrow(/PALETTE COLOR/);
     expect(() => toRgba({ ...frame, photometric: 'RGB' })).toThrow(/RGB with 1 samples/);
+  });
+});
+
+describe('shrinkFrame', () => {
+  const mono16 = (rows: number, columns: number): NativeFrame => ({
+    kind: 'native', rows, columns, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0,
+    photometric: 'MONOCHROME2', planarConfiguration: 0, pixels: words(Array.from({ length: rows * columns }, (_, i) => i)),
+  });
+
+  it('keeps every n-th pixel of every n-th row (16-bit), so the longer side fits', () => {
+    const small = shrinkFrame(mono16(5, 7), 3);
+    expect([small.rows, small.columns]).toEqual([2, 3]);
+    // Rows 0 and 3, columns 0, 3 and 6 of a 7-wide picture numbered 0..34.
+    expect([...small.pixels]).toEqual([...words([0, 3, 6, 21, 24, 27])]);
+    expect(small.photometric).toBe('MONOCHROME2');
+  });
+
+  it('a frame that already fits is returned as it is', () => {
+    const frame = mono16(4, 4);
+    expect(shrinkFrame(frame, 4)).toBe(frame);
+    expect(shrinkFrame(frame, 100)).toBe(frame);
+  });
+
+  it('colour, interleaved and planar, shrinks to the same picture', () => {
+    const pixel = (i: number): number[] => [i, 100 + i, 200 + (i % 50)];
+    const all = Array.from({ length: 16 }, (_, i) => pixel(i));
+    const base = { kind: 'native' as const, rows: 4, columns: 4, samplesPerPixel: 3 as const, bitsAllocated: 8 as const, bitsStored: 8, pixelRepresentation: 0 as const, photometric: 'RGB' };
+    const interleaved = shrinkFrame({ ...base, planarConfiguration: 0, pixels: Uint8Array.from(all.flat()) }, 2);
+    const planar = shrinkFrame({ ...base, planarConfiguration: 1, pixels: Uint8Array.from([0, 1, 2].flatMap((s) => all.map((p) => p[s]!))) }, 2);
+    const kept = [0, 2, 8, 10].map(pixel);
+    expect([...interleaved.pixels]).toEqual(kept.flat());
+    expect([...planar.pixels]).toEqual([0, 1, 2].flatMap((s) => kept.map((p) => p[s]!)));
+    expect([...toRgba(interleaved)]).toEqual([...toRgba(planar)]);
+    expect(shrinkFrame({ ...base, planarConfiguration: 0, pixels: Uint8Array.from(all.flat()) }, 0).rows).toBe(1);
   });
 });
 

@@ -386,3 +386,32 @@ export function toRgba(frame: NativeFrame): Uint8ClampedArray {
   }
   return out;
 }
+
+/**
+ * The frame with no more than `maxSide` pixels along its longer side, every n-th pixel kept (nearest
+ * neighbour), so a preview never converts or holds more pixels than it shows; the frame itself when it fits.
+ */
+export function shrinkFrame(frame: NativeFrame, maxSide: number): NativeFrame {
+  const step = Math.ceil(Math.max(frame.rows, frame.columns) / Math.max(1, maxSide));
+  if (step <= 1) return frame;
+  const rows = Math.ceil(frame.rows / step);
+  const columns = Math.ceil(frame.columns / step);
+  const size = frame.bitsAllocated / 8;
+  const spp = frame.samplesPerPixel;
+  const planar = frame.planarConfiguration === 1;
+  const fromPlane = frame.rows * frame.columns;
+  const toPlane = rows * columns;
+  const pixels = new Uint8Array(toPlane * spp * size);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const from = r * step * frame.columns + c * step;
+      const to = r * columns + c;
+      for (let s = 0; s < spp; s++) {
+        const a = (planar ? s * fromPlane + from : from * spp + s) * size;
+        const b = (planar ? s * toPlane + to : to * spp + s) * size;
+        for (let k = 0; k < size; k++) pixels[b + k] = frame.pixels[a + k]!;
+      }
+    }
+  }
+  return { ...frame, rows, columns, pixels };
+}
