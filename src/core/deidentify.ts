@@ -286,6 +286,8 @@ function judge(report: FileReport, cleaned: Cleaned): Judgement {
         }
         f.note = why;
         f.severity = 'low';
+        // Overlays kept by Clean Graphics are pictures too: nobody has looked at them.
+        if (f.category === 'picture-content') judgement.pictureMayShowText = true;
         continue;
       }
       f.note = f.note ? `${f.note}; ${PICTURE_NOTE}` : PICTURE_NOTE;

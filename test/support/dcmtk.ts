@@ -91,11 +91,23 @@ export function dcmdumpPixels(bytes: Uint8Array, name = 'pixels.dcm'): Uint8Arra
   const file = write(bytes, name);
   const out = fs.mkdtempSync(path.join(dir(), 'pixels-'));
   const r = run('dcmdump', ['-dc', '+W', out, file], env());
-  failIfUnclean('dcmdump', name, r);
+  // Warnings are the caller's business (dcmdumpComplaints); a file dcmdump cannot read is not.
+  if (r.status !== 0) throw new Error(`dcmdump ${name}: exit status ${r.status}\n${r.stderr}`);
   const base = path.basename(file);
   return fs
     .readdirSync(out)
     .filter((f) => f.startsWith(base) && f.endsWith('.raw'))
     .sort((a, b) => Number(a.slice(base.length + 1, -4)) - Number(b.slice(base.length + 1, -4)))
     .map((f) => new Uint8Array(fs.readFileSync(path.join(out, f))));
+}
+
+/** dcmdump's errors and warnings about bytes (file names taken out), and whether it read them at all. */
+export function dcmdumpComplaints(bytes: Uint8Array, name = 'file.dcm'): { read: boolean; complaints: string[] } {
+  const file = write(bytes, name);
+  const r = run('dcmdump', ['-dc', '+L', '-Un', file], env());
+  const complaints = r.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(file).join('FILE'));
+  return { read: r.status === 0 && !complaints.some((c) => c.startsWith('E:') || c.startsWith('F:')), complaints };
 }

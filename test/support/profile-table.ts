@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_DEIDENTIFY_OPTIONS, type DeidentifyOptions } from '../../src/core/deidentify';
 
 const STANDARD_DATA = process.env.SPG_STANDARD_DATA ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
@@ -31,3 +32,6 @@ export function tableRows(): TableRow[] {
 export function optionColumns(column: OptionColumn): Map<string, string> {
   return new Map(tableRows().filter((r) => r[column] !== undefined && r[column] !== '').map((r) => [r.id, r[column]!]));
 }
+
+/** Every option off: the Basic Profile alone. */
+export const BASIC_ONLY: DeidentifyOptions = Object.fromEntries(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) => [k, false])) as unknown as DeidentifyOptions;

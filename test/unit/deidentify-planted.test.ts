@@ -5,21 +5,18 @@
 // byte for byte the original, and our own scanner finds nothing identifying in it.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { deidentifyFiles, DEFAULT_DEIDENTIFY_OPTIONS, type DeidentifyOptions, type DeidentifyResult } from '../../src/core/deidentify';
+import { deidentifyFiles, DEFAULT_DEIDENTIFY_OPTIONS, type DeidentifyResult } from '../../src/core/deidentify';
 import { writeDicom, ENCAPSULATED_TRANSFER_SYNTAXES, type TransferSyntax } from '../fixtures/dicom-writer';
 import { plantedDataset, type Nesting, type PlantedRow } from '../fixtures/planted';
 import { cleanUpDcmtk, dcmconvDump, dcmdump, dcmdumpPixels, dataSetPart } from '../support/dcmtk';
 import { blobOf, containsText, dumpLines, searchableBytes, withoutLengthStyle } from '../support/dicom-output';
-import { optionColumns } from '../support/profile-table';
+import { BASIC_ONLY, optionColumns } from '../support/profile-table';
 
 afterAll(cleanUpDcmtk);
 
 const SYNTAXES: TransferSyntax[] = ['implicit-le', 'explicit-le', 'explicit-be', 'deflated', 'jpeg-baseline', 'jpeg-ls', 'jpeg2000', 'rle', 'htj2k'];
 const NESTINGS: Nesting[] = ['none', 'defined', 'undefined'];
 const KEY = new Uint8Array(32).fill(7);
-
-/** Every option off: the Basic Profile alone. */
-export const BASIC_ONLY: DeidentifyOptions = Object.fromEntries(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) => [k, false])) as unknown as DeidentifyOptions;
 
 function pixelsFor(ts: TransferSyntax): { bytes: Uint8Array } | { frames: Uint8Array[] } {
   if (ENCAPSULATED_TRANSFER_SYNTAXES.includes(ts)) return { frames: [Uint8Array.from([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]), Uint8Array.from([9, 8, 7, 6])] };

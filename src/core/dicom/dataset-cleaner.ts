@@ -61,6 +61,8 @@ const TEXT_DUMMY = 'ANONYMIZED';
 const DUMMY_TEXT_BY_VR: Readonly<Record<string, string>> = {
   AS: '000Y', DA: '19000101', DT: '19000101000000', TM: '000000', DS: '0', IS: '0',
 };
+/** Every dummy text the cleaner writes (an original value equal to one is no leak when found again). */
+export const DUMMY_VALUES: ReadonlySet<string> = new Set([TEXT_DUMMY, ...Object.values(DUMMY_TEXT_BY_VR)]);
 const DUMMY_BINARY_SIZE: Readonly<Record<string, number>> = {
   US: 2, SS: 2, UL: 4, SL: 4, FL: 4, AT: 4, FD: 8, SV: 8, UV: 8, OB: 2, OW: 2, UN: 2, OF: 4, OL: 4, OD: 8, OV: 8,
 };

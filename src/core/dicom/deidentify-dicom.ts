@@ -9,12 +9,12 @@ import { readDicomHeader, DicomReadError, DEFAULT_HEADER_LIMITS, TRANSFER_SYNTAX
 import { implicitVr } from './dictionary';
 import { inspectDataSet } from './inspect';
 import {
-  encodeDataset, encodeElementHeader, encodeFilePreambleAndMeta, textElement,
+  encodeDataset, encodeElementHeader, encodeFilePreambleAndMeta, hexTag, textElement,
   type Encoding, type OutElement,
 } from './writer';
-import { DatasetCleaner, collectUids, type CleanEnvironment } from './dataset-cleaner';
+import { DatasetCleaner, collectUids, DUMMY_VALUES, type CleanEnvironment } from './dataset-cleaner';
 import { ExpectedFindings } from './expected-findings';
-import { identifyingTerms, bytesContainTerm } from './identifying-terms';
+import { identifyingTerms, bytesContainTerm, type IdentifyingTerm } from './identifying-terms';
 import type { ProfileOptions } from './profile-actions';
 import { directoryLayout, type DirectoryLayout } from './directory';
 import { patientKeyOf, stringOf } from './patient-key';
@@ -147,6 +147,26 @@ function parseWhole(bytes: Uint8Array, enc: DatasetEncoding): DataSet {
   return ds;
 }
 
+const REFERENCED_FILE_ID = 0x00041500;
+
+/**
+ * The first element written whose value holds an identifying term. Code strings are codes (ImageType
+ * PERFUSION is no patient's name), except the file paths of directory records.
+ */
+function elementWithTerm(elements: readonly OutElement[], terms: readonly IdentifyingTerm[]): OutElement | undefined {
+  for (const el of elements) {
+    if (el.items) {
+      for (const item of el.items) {
+        const found = elementWithTerm(item.elements, terms);
+        if (found) return found;
+      }
+    } else if (el.value && (el.vr !== 'CS' || el.tag === REFERENCED_FILE_ID) && bytesContainTerm(el.value, terms)) {
+      return el;
+    }
+  }
+  return undefined;
+}
+
 /** Bytes as a Blob part (the engine's buffers are never shared ones). */
 export function blobPart(bytes: Uint8Array | Blob): BlobPart {
   return bytes as Uint8Array<ArrayBuffer> | Blob;
@@ -269,9 +289,13 @@ export async function deidentifyDicom(
   if (layout) layout.patch(mainBytes, prefix.length, enc.littleEndian);
   const trailerBytes = trailerOut.length > 0 ? encodeDataset(trailerOut, enc) : new Uint8Array(0);
 
-  // A last check, independent of how the header was built: no identifying value of the original is in it.
-  if (bytesContainTerm(mainBytes, terms) || bytesContainTerm(trailerBytes, terms)) {
-    throw new DeidentifyError('an identifying value of the original was still found in the cleaned header');
+  // A last check of every value written: none holds an identifying value of the original.
+  const checked = terms.filter((t) => !DUMMY_VALUES.has(t.text));
+  const left = elementWithTerm(main, checked) ?? elementWithTerm(trailerOut, checked);
+  if (left !== undefined) {
+    throw new DeidentifyError(left.tag === REFERENCED_FILE_ID
+      ? 'its directory records name files by an identifying value (Referenced File ID), which cannot be cleaned without renaming the files'
+      : `an identifying value of the original was still found in the cleaned header, in (${hexTag(left.tag).slice(0, 4)},${hexTag(left.tag).slice(4)})`);
   }
 
   const parts: BlobPart[] = [blobPart(prefix)];
