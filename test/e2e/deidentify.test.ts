@@ -318,9 +318,16 @@ async function expectNoOfferThenCancel(files: FixtureFile[]): Promise<void> {
   const mark = env.server.mark();
   await scope.locator('#file').setInputFiles(inputPayloads(files));
   const dialog = await waitForDialog(env.page);
-  await dialog.page.waitForTimeout(absentWaitMs());
+  // The slot of the de-identify choice stays empty until the copies are ready or have failed (then a
+  // dialog may say why there are none): watch until something fills it, or for absentWaitMs.
+  const waitMs = absentWaitMs();
+  const filled = await dialog.frame
+    .waitForFunction(() => (document.querySelector('[data-slot="deidentify"]')?.childElementCount ?? 0) > 0, undefined, { timeout: waitMs, polling: 50 })
+    .then(() => true, () => false);
+  await settle(env, 300);
+  const waited = filled ? 'once the copies were decided on' : `after ${waitMs} ms`;
   expect(await dialog.state(), `the dialog still asks (${await dialog.describe()})`).toBe('asking');
-  expect(await dialog.frame.locator(DEIDENTIFY).count(), `de-identify choices after ${absentWaitMs()} ms (${await dialog.describe()})`).toBe(0);
+  expect(await dialog.frame.locator(DEIDENTIFY).count(), `de-identify choices ${waited} (${await dialog.describe()})`).toBe(0);
   expect(await dialog.frame.locator('[data-action="cancel"]').isVisible(), 'Cancel is shown').toBe(true);
   await expectHeld(env, scope, mark, 'while the dialog is open');
   await dialog.cancel();
