@@ -51,7 +51,7 @@ export interface JpegFrame {
   kind: 'jpeg';
   rows: number;
   columns: number;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 export interface NoFrame {
@@ -320,7 +320,7 @@ function linearWindow(x: number, w: FrameWindow): number {
   return ((x - c) / (w.width - 1) + 0.5) * 255;
 }
 
-function monochromeToRgba(frame: NativeFrame, out: Uint8ClampedArray): void {
+function monochromeToRgba(frame: NativeFrame, out: Uint8ClampedArray<ArrayBuffer>): void {
   const count = frame.rows * frame.columns;
   const sample = sampleReader(frame);
   const slope = frame.rescale?.slope ?? 1;
@@ -345,7 +345,7 @@ function monochromeToRgba(frame: NativeFrame, out: Uint8ClampedArray): void {
   }
 }
 
-function colourToRgba(frame: NativeFrame, out: Uint8ClampedArray): void {
+function colourToRgba(frame: NativeFrame, out: Uint8ClampedArray<ArrayBuffer>): void {
   const count = frame.rows * frame.columns;
   const sample = sampleReader({ ...frame, pixelRepresentation: 0 });
   // 16-bit colour: the top 8 of the stored bits.
@@ -375,7 +375,7 @@ function colourToRgba(frame: NativeFrame, out: Uint8ClampedArray): void {
  * The RGBA pixels (rows × columns × 4, row by row) of an uncompressed frame: monochrome windowed to grey
  * (MONOCHROME1 inverted), colour as it is. Throws for a frame whose form readFirstFrame never returns.
  */
-export function toRgba(frame: NativeFrame): Uint8ClampedArray {
+export function toRgba(frame: NativeFrame): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(frame.rows * frame.columns * 4);
   if (frame.samplesPerPixel === 1 && (frame.photometric === 'MONOCHROME1' || frame.photometric === 'MONOCHROME2')) {
     monochromeToRgba(frame, out);

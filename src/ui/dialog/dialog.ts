@@ -19,9 +19,11 @@ import {
   type ExplainContext,
   type ExplainedGroup,
   type Explanation,
+  displayPath,
   type Translate,
 } from './explain';
 import { prepareCleanCopies, type CleanCopies } from './clean-copy';
+import { PreviewPanel, picturesToPreview } from './preview';
 
 /** A scan that takes longer than this is treated as failed (fail closed). */
 const SCAN_TIMEOUT_MS = 60_000;
@@ -29,6 +31,10 @@ const SCAN_TIMEOUT_MS = 60_000;
 const AUTO_COPY_WAIT_MS = 20_000;
 /** A decision is sent this long after the event that made it (see decide). */
 const DECISION_DELAY_MS = 50;
+/** Files read at once: browser file reads wait on the disk, not the processor. */
+const SCAN_CONCURRENCY = 16;
+/** Failed files listed under "A de-identified copy can't be offered" before "and N more". */
+const MAX_FAILED_LISTED = 20;
 
 type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
 
@@ -43,6 +49,9 @@ interface Current {
   explanation?: Explanation;
   context?: ExplainContext & { totalBytes: number };
   copies?: CleanCopies;
+  report?: ScanReport;
+  /** First-image previews of pictures that may show text (created when there is one). */
+  previews?: PreviewPanel;
   failed?: 'timeout' | 'error';
   decided: boolean;
 }
@@ -153,7 +162,10 @@ async function check(request: CheckRequest): Promise<void> {
   let report: ScanReport;
   try {
     report = await withTimeout(
-      scanFiles(request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }))),
+      scanFiles(
+        request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) })),
+        { concurrency: SCAN_CONCURRENCY },
+      ),
       SCAN_TIMEOUT_MS,
     );
   } catch (e) {
@@ -181,6 +193,7 @@ async function check(request: CheckRequest): Promise<void> {
     totalBytes: request.files.reduce((n, f) => n + f.size, 0),
   };
   here.explanation = explainReport(report, here.context, t);
+  here.report = report;
   if (request.mode === 'block') {
     renderAsking(here);
     send(message);
@@ -192,7 +205,11 @@ async function check(request: CheckRequest): Promise<void> {
       here.copies = c;
       return c;
     },
-    () => undefined, // no copies: the choice is simply not offered
+    () => {
+      // No copies: the choice is not offered, and the dialog says so.
+      here.copies = { available: false, reason: 'the de-identifier stopped with an unexpected error', failed: [] };
+      return here.copies;
+    },
   );
   if (request.mode === 'always-deidentify') {
     // Settings say: send a verified de-identified copy without asking, when there is one with no caveat.
@@ -208,8 +225,9 @@ async function check(request: CheckRequest): Promise<void> {
   send(message);
   focusDefault();
   void copies.then(() => {
-    if (current !== here || here.decided) return;
-    if (here.copies?.available && document.body.dataset.state === 'asking') fillDeidentifySlot(here);
+    if (current !== here || here.decided || document.body.dataset.state !== 'asking') return;
+    fillDeidentifySlot(here);
+    showPreviews(here);
   });
 }
 
@@ -360,7 +378,7 @@ function renderAsking(here: Current): void {
     ...x.groups.map(renderGroup),
     x.moreGroups !== undefined && h('p', { class: 'more' }, x.moreGroups),
     x.notShown !== undefined && h('p', { class: 'not-shown' }, x.notShown));
-  const { actions } = card(x.title, x.lead, findings);
+  const { actions } = card(x.title, x.lead, findings, previewsOf(here));
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     h('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
@@ -373,13 +391,56 @@ function renderAsking(here: Current): void {
     }));
   }
   setState('asking');
-  if (here.copies?.available) fillDeidentifySlot(here);
+  if (here.copies) fillDeidentifySlot(here);
 }
 
-/** Offers the de-identified copy, as the primary choice; Cancel keeps the default focus. */
+/** The previews of pictures that may show text (none in `block` mode, where there is nothing to choose). */
+function previewsOf(here: Current): HTMLElement | undefined {
+  if (!here.report || !here.check || here.check.mode === 'block') return undefined;
+  const targets = picturesToPreview(here.report, here.check.files, here.copies?.available ? here.copies.pictureMayShowText : []);
+  if (!here.previews) {
+    if (targets.length === 0) return undefined;
+    here.previews = new PreviewPanel(t, () => current === here && !here.decided);
+  }
+  here.previews.add(targets);
+  return here.previews.element;
+}
+
+/** Adds previews the de-identifier asked for to the view on screen. */
+function showPreviews(here: Current): void {
+  const element = previewsOf(here);
+  if (element && !element.isConnected) document.getElementById('spg-findings')?.after(element);
+  updateScrollable();
+}
+
+/** Why no de-identified copy is offered: a short note, and the files with the reasons as technical detail. */
+function unavailableNote(copies: Extract<CleanCopies, { available: false }>): HTMLElement {
+  const n = copies.failed.length;
+  const note = n === 0 ? t('dialog_deidentify_unavailable_error')
+    : n === 1 ? t('dialog_deidentify_unavailable_one') : t('dialog_deidentify_unavailable_many', [String(n)]);
+  const reason = (text: string): HTMLElement => h('span', { class: 'unavailable-reason', lang: 'en' }, text);
+  const items = n === 0
+    ? [h('li', {}, reason(copies.reason))]
+    : copies.failed.slice(0, MAX_FAILED_LISTED).map((f) => h('li', {}, h('bdi', { class: 'unavailable-path' }, displayPath(f.path)), ': ', reason(f.reason)));
+  if (n > MAX_FAILED_LISTED) items.push(h('li', { class: 'more' }, t('dialog_more_values', [String(n - MAX_FAILED_LISTED)])));
+  return h('div', { class: 'unavailable', id: 'spg-deidentify-unavailable' },
+    h('p', { class: 'unavailable-text' }, note),
+    h('details', { class: 'unavailable-details' },
+      h('summary', {}, t('dialog_deidentify_unavailable_details')),
+      h('p', { class: 'label' }, t('dialog_reason_label')),
+      // Scrolls when long, so it is a tab stop of its own (see focusables).
+      h('ul', { class: 'unavailable-list', tabindex: '0', 'aria-label': t('dialog_deidentify_unavailable_details') }, ...items)));
+}
+
+/** Offers the de-identified copy, as the primary choice (Cancel keeps the default focus), or says why there is none. */
 function fillDeidentifySlot(here: Current): void {
   const slot = document.querySelector<HTMLElement>('[data-slot="deidentify"]');
-  if (!slot || !here.copies?.available || slot.firstChild) return;
+  if (!slot || !here.copies || slot.firstChild) return;
+  if (!here.copies.available) {
+    slot.replaceChildren(unavailableNote(here.copies));
+    updateScrollable();
+    return;
+  }
   const caveats = [
     here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
     here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
@@ -424,7 +485,7 @@ const showing = (): boolean => ['asking', 'confirming', 'failed'].includes(docum
 function focusables(): HTMLElement[] {
   const dialog = document.getElementById('spg-dialog');
   if (!dialog) return [];
-  return [...dialog.querySelectorAll<HTMLElement>('button:not([disabled]), [tabindex="0"]')].filter((el) => el.getClientRects().length > 0);
+  return [...dialog.querySelectorAll<HTMLElement>('button:not([disabled]), summary, [tabindex="0"]')].filter((el) => el.getClientRects().length > 0);
 }
 
 /** Focus the default control (Cancel), or `selector` when given and present. */
