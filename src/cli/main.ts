@@ -1,22 +1,28 @@
 // The command-line tool: `scan-privacy-guard scan [--json] PATH...` checks files, folders and zips
-// for identifying data before they are uploaded (exit 0 nothing found, 1 found or not checked, 2 usage).
+// for identifying data before they are uploaded (exit 0 nothing found, 1 found or not checked, 2 usage);
+// `scan-privacy-guard deidentify --out DIR PATH...` writes de-identified copies (see ./deidentify.ts).
 
 import { scanFiles, summarize, type ScanInput } from '../core/scan';
 import type { FileReport, ScanReport } from '../core/report';
 import { collectInputs, MissingPathError } from './files';
 import { toJson, toText } from './render';
+import { deidentifyCommand, DEIDENTIFY_USAGE } from './deidentify';
 
 const USAGE = `Usage:
   scan-privacy-guard scan [--json] PATH...   check files, folders (recursively) and .zip archives
+${DEIDENTIFY_USAGE}
 
-Exit status: 0 nothing identifying found, 1 identifying data found or a file could not be checked,
-2 usage error.`;
+Exit status of scan: 0 nothing identifying found, 1 identifying data found or a file could not be checked,
+2 usage error. Of deidentify: 0 every file cleaned (or copied, when not medical), 1 a file could not be
+cleaned, 2 usage error.`;
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (then a progress bar is drawn for long runs). */
   stderrIsTty: boolean;
+  /** Environment variables (deidentify's default key file); process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const PROGRESS_MIN_FILES = 20;
@@ -74,6 +80,7 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'scan') return scanCommand(rest, io);
+  if (command === 'deidentify') return deidentifyCommand(rest, io);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout(`${USAGE}\n`);
     return 0;

@@ -162,7 +162,8 @@ describe('Modified Dates', () => {
   it('without the option, dates are replaced per the Basic Profile', async () => {
     const [d] = await dumped(await deidentifyFiles([{ path: 'a', file: blobOf(slice(1)) }], { key: KEY }));
     expect(value(d!, '00080020')).toBe('(no value available)'); // Z
-    expect(value(d!, '00080023')).toBe('19000101'); // Z/D: a dummy
+    expect(value(d!, '00080023')).toBe('(no value available)'); // Z/D: emptied (no made-up date)
+    expect(value(d!, '00080021')).toBeUndefined(); // X/D: removed
     expect(value(d!, '00280303')).toBe('REMOVED');
   });
 });

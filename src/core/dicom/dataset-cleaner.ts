@@ -319,7 +319,7 @@ export class DatasetCleaner {
       if (items) return this.keptSequence(tag, items, level, undefinedLength);
       return this.keptValue(ds, el, tag, vr, meaningVr, level);
     }
-    const { action, option } = resolveAction(row, this.env.options);
+    const { action, option } = resolveAction(row, this.env.options, meaningVr);
     return this.apply(action, option, row.basic, { ds, el, tag, hex, vr, meaningVr, items, undefinedLength, level });
   }
 
@@ -367,7 +367,7 @@ export class DatasetCleaner {
         const text = latin1(bytes).replace(/[\0\s]+$/, '');
         if (text.trim() === '') return { tag, vr: meaningVr, value: new Uint8Array(0) };
         const moved = meaningVr === 'DA' ? shiftDate(text, level.dateOffset) : shiftDateTime(text, level.dateOffset);
-        if (moved === undefined) return this.apply(basicAction(basic), undefined, basic, c);
+        if (moved === undefined) return this.apply(basicAction(basic, c.meaningVr), undefined, basic, c);
         this.env.expected.value(level.path, hex, moved, MOVED_NOTE);
         return { tag, vr: meaningVr, value: asciiBytes(moved) };
       }
@@ -375,7 +375,7 @@ export class DatasetCleaner {
         this.env.expected.any(level.path, hex, keptBy(option));
         return this.keptValue(ds, el, tag, vr, meaningVr, level);
       }
-      return this.apply(basicAction(basic), undefined, basic, c);
+      return this.apply(basicAction(basic, c.meaningVr), undefined, basic, c);
     }
     if (items) {
       this.env.expected.any(level.path, hex, keptBy(option));
@@ -386,7 +386,7 @@ export class DatasetCleaner {
       return this.keptValue(ds, el, tag, vr, meaningVr, level);
     }
     // Binary data cannot be cleaned: the Basic Profile action applies.
-    return this.apply(basicAction(basic), undefined, basic, c);
+    return this.apply(basicAction(basic, c.meaningVr), undefined, basic, c);
   }
 
   private dummy(ds: DataSet, el: Element, tag: number, hex: string, vr: string, sequence: boolean, level: Level): OutElement | undefined {

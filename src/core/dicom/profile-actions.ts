@@ -47,13 +47,21 @@ const OPTION_ORDER: readonly (keyof ProfileOptions & ProfileOption)[] = [
   'cleanGraphics',
 ];
 
+const DATE_VRS = new Set(['DA', 'DT', 'TM']);
+
 /**
  * The Basic Profile action. The combined codes depend on the attribute's Type in its IOD, which a file does
  * not say; the choice made is one that is valid whatever the Type: D wherever D is allowed (a dummy is valid
  * for Types 1, 2 and 3), else Z where Z is allowed (valid for Types 2 and 3), and X/Z/U* keeps the sequence
- * so that the UIDs in its items are replaced by their own rows.
+ * so that the UIDs in its items are replaced by their own rows. Dates and times are the exception: a made-up
+ * date reads as a real one (to people and to the scan alike), so they are emptied or removed wherever the
+ * code allows it, and get a dummy only where D is the only choice.
  */
-export function basicAction(code: ProfileRow['basic']): ElementAction {
+export function basicAction(code: ProfileRow['basic'], vr?: string): ElementAction {
+  if (vr !== undefined && DATE_VRS.has(vr) && code !== 'D') {
+    if (code === 'X/D' || code === 'X') return 'remove';
+    if (code === 'X/Z/D' || code === 'Z/D' || code === 'X/Z' || code === 'Z') return 'empty';
+  }
   switch (code) {
     case 'D': case 'X/D': case 'X/Z/D': case 'Z/D':
       return 'dummy';
@@ -69,11 +77,11 @@ export function basicAction(code: ProfileRow['basic']): ElementAction {
 }
 
 /** The action for a row under the options. */
-export function resolveAction(row: Pick<ProfileRow, 'basic' | 'options'>, options: ProfileOptions): ResolvedAction {
+export function resolveAction(row: Pick<ProfileRow, 'basic' | 'options'>, options: ProfileOptions, vr?: string): ResolvedAction {
   for (const option of OPTION_ORDER) {
     const code = row.options[option];
     if (code === undefined || !options[option]) continue;
     return { action: code === 'K' ? 'keep' : 'clean', option };
   }
-  return { action: basicAction(row.basic) };
+  return { action: basicAction(row.basic, vr) };
 }

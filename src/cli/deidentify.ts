@@ -1,0 +1,260 @@
+// `scan-privacy-guard deidentify --out DIR [--key FILE] PATH...`: writes a de-identified copy of every
+// file under DIR, keeping the folder structure; never writes over its input; non-medical files are copied
+// unchanged; a file that cannot be cleaned is not written at all (exit 1), usage errors exit 2.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  deidentifyFiles,
+  createDeidentifyKey,
+  DEFAULT_DEIDENTIFY_OPTIONS,
+  type DeidentifyOptions,
+  type DeidentifyResult,
+} from '../core/deidentify';
+import type { CliIo } from './main';
+
+export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--key FILE] [--with OPTION] [--without OPTION] PATH...
+                                             write de-identified copies under DIR
+
+  --key FILE      the secret key of the pseudonyms (created with 32 random bytes if missing);
+                  default: $XDG_CONFIG_HOME/scan-privacy-guard/key or ~/.config/scan-privacy-guard/key
+  --with OPTION, --without OPTION
+                  switch a PS3.15 option on or off: ${Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map(kebab).join(', ')}
+                  (only retain-patient-characteristics is on by default)`;
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const OPTION_BY_FLAG = new Map(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) => [kebab(k), k as keyof DeidentifyOptions]));
+
+class UsageError extends Error {}
+
+interface Arguments {
+  out: string;
+  keyFile?: string;
+  options: Partial<DeidentifyOptions>;
+  paths: string[];
+}
+
+function parse(args: readonly string[]): Arguments {
+  let out: string | undefined;
+  let keyFile: string | undefined;
+  const options: Partial<DeidentifyOptions> = {};
+  const paths: string[] = [];
+  let onlyPaths = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${a} needs a value.`);
+      return v;
+    };
+    if (onlyPaths) paths.push(a);
+    else if (a === '--') onlyPaths = true;
+    else if (a === '--out') out = value();
+    else if (a === '--key') keyFile = value();
+    else if (a === '--with' || a === '--without') {
+      const name = value();
+      const option = OPTION_BY_FLAG.get(name);
+      if (!option) throw new UsageError(`Unknown option name: ${name}`);
+      options[option] = a === '--with';
+    } else if (a.startsWith('-')) throw new UsageError(`Unknown option: ${a}`);
+    else paths.push(a);
+  }
+  if (out === undefined) throw new UsageError('deidentify needs --out DIR.');
+  if (paths.length === 0) throw new UsageError('deidentify needs at least one PATH.');
+  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths };
+}
+
+/** The default key file: under $XDG_CONFIG_HOME, else ~/.config. */
+export function defaultKeyFile(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME || os.homedir(), '.config');
+  return path.join(base, 'scan-privacy-guard', 'key');
+}
+
+/** Reads the key file, or creates it (32 random bytes, readable by its owner only) when it does not exist. */
+async function loadKey(file: string): Promise<{ key: Uint8Array; created: boolean }> {
+  try {
+    const key = new Uint8Array(await fs.promises.readFile(file));
+    if (key.length < 16) throw new UsageError(`The key file ${file} holds ${key.length} bytes; a key needs at least 16.`);
+    return { key, created: false };
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`The key file ${file} could not be read (${(e as Error).message}).`);
+    }
+  }
+  const key = createDeidentifyKey();
+  try {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fs.promises.writeFile(file, key, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    throw new UsageError(`The key file ${file} could not be created (${(e as Error).message}).`);
+  }
+  return { key, created: true };
+}
+
+interface Job {
+  /** As shown to the person: the path as given, joined with the path inside a folder. */
+  display: string;
+  source: string;
+  destination: string;
+}
+
+/** Whether `inner` is `outer` or inside it. */
+function within(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+async function realOrResolved(p: string): Promise<string> {
+  return fs.promises.realpath(p).catch(() => path.resolve(p));
+}
+
+/** Where a PATH argument goes under DIR: as given when it is relative and stays below here, else its name. */
+function placeUnder(given: string): string {
+  const normal = path.normalize(given);
+  if (!path.isAbsolute(normal) && !normal.split(path.sep).includes('..')) return normal === '.' ? '' : normal;
+  return path.basename(path.resolve(given));
+}
+
+async function walk(dir: string, rel: string, out: Array<{ source: string; rel: string }>): Promise<void> {
+  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const source = path.join(dir, entry.name);
+    const childRel = path.join(rel, entry.name);
+    if (entry.isDirectory()) await walk(source, childRel, out);
+    else if (entry.isFile()) out.push({ source, rel: childRel });
+    else if (entry.isSymbolicLink()) {
+      // Links to files are followed; links to folders are not, so a loop cannot trap the walk.
+      const stat = await fs.promises.stat(source).catch(() => undefined);
+      if (stat?.isFile()) out.push({ source, rel: childRel });
+    }
+  }
+}
+
+/** Every file to clean and where its copy goes; refuses (UsageError) anything that could write over an input. */
+async function plan(paths: readonly string[], out: string): Promise<Job[]> {
+  const outReal = await realOrResolved(out);
+  const jobs: Job[] = [];
+  for (const given of paths) {
+    const stat = await fs.promises.stat(given).catch(() => undefined);
+    if (!stat) throw new UsageError(`no such file or folder: ${given}`);
+    const real = await realOrResolved(given);
+    const place = placeUnder(given);
+    if (stat.isDirectory()) {
+      if (within(outReal, real)) throw new UsageError(`The output folder ${out} is inside the input folder ${given}: choose one outside it.`);
+      const files: Array<{ source: string; rel: string }> = [];
+      await walk(given, '', files);
+      for (const f of files) jobs.push({ display: path.join(given, f.rel), source: f.source, destination: path.join(outReal, place, f.rel) });
+    } else {
+      jobs.push({ display: given, source: given, destination: path.join(outReal, place) });
+    }
+  }
+  const inputs = new Set(await Promise.all(jobs.map((j) => realOrResolved(j.source))));
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const destination = await realOrResolved(job.destination);
+    if (inputs.has(destination)) throw new UsageError(`The copy of ${job.display} would be written over an input file: choose another --out.`);
+    const other = seen.get(destination);
+    if (other !== undefined) throw new UsageError(`${other} and ${job.display} would both be written to ${job.destination}.`);
+    seen.set(destination, job.display);
+  }
+  return jobs;
+}
+
+/** Writes the blob to a temporary file beside the destination, then renames it: never a partial copy. */
+async function writeCopy(blob: Blob, destination: string, mtime: Date): Promise<void> {
+  await fs.promises.mkdir(path.dirname(destination), { recursive: true });
+  const temporary = `${destination}.spg-partial-${process.pid}`;
+  try {
+    await pipeline(Readable.fromWeb(blob.stream() as Parameters<typeof Readable.fromWeb>[0]), fs.createWriteStream(temporary));
+    await fs.promises.utimes(temporary, mtime, mtime);
+    await fs.promises.rename(temporary, destination);
+  } catch (e) {
+    await fs.promises.rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+interface Outcome {
+  job: Job;
+  status: DeidentifyResult['status'];
+  reason?: string;
+  picture?: boolean;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean): string {
+  const cleaned = outcomes.filter((o) => o.status === 'cleaned');
+  const copied = outcomes.filter((o) => o.status === 'not-medical');
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const lines = [
+    `Scan Privacy Guard: ${plural(outcomes.length, 'file')} de-identified into ${out}`,
+    `  ${cleaned.length} cleaned, ${copied.length} copied unchanged (not medical images), ${failed.length} could not be cleaned`,
+  ];
+  if (copied.length > 0) {
+    lines.push('', 'Copied unchanged, as they are not medical images:');
+    for (const o of copied.slice(0, 20)) lines.push(`  ${o.job.display}`);
+    if (copied.length > 20) lines.push(`  … and ${copied.length - 20} more`);
+  }
+  const pictures = cleaned.filter((o) => o.picture);
+  if (pictures.length > 0) {
+    lines.push('', `The pictures of ${plural(pictures.length, 'file')} were not changed and may show identifying text: look at them before uploading.`);
+    for (const o of pictures.slice(0, 20)) lines.push(`  ${o.job.display}`);
+    if (pictures.length > 20) lines.push(`  … and ${pictures.length - 20} more`);
+  }
+  if (failed.length > 0) {
+    lines.push('', 'Could not be cleaned (no copy written):');
+    for (const o of failed) lines.push(`  ${o.job.display}: ${o.reason ?? 'unknown problem'}`);
+  }
+  lines.push('', `Key: ${keyFile}${keyCreated ? ' (created now)' : ''}. Keep it to give the same files the same pseudonyms next time.`);
+  return lines.join('\n');
+}
+
+/** Runs `deidentify` with its arguments (after the command name); returns the exit status. */
+export async function deidentifyCommand(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed: Arguments;
+  let jobs: Job[];
+  let key: { key: Uint8Array; created: boolean };
+  let keyFile: string;
+  try {
+    parsed = parse(args);
+    jobs = await plan(parsed.paths, parsed.out);
+    keyFile = parsed.keyFile ?? defaultKeyFile(io.env ?? process.env);
+    key = await loadKey(keyFile);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
+    return 2;
+  }
+  const outcomes: Outcome[] = [];
+  for (const [index, job] of jobs.entries()) {
+    let outcome: Outcome;
+    try {
+      const stat = await fs.promises.stat(job.source);
+      const blob = await fs.openAsBlob(job.source);
+      const [result] = await deidentifyFiles([{ path: job.display, file: blob }], { key: key.key, options: parsed.options });
+      const r = result!;
+      if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
+      outcome = { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
+    } catch (e) {
+      outcome = { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
+    }
+    outcomes.push(outcome);
+    if (io.stderrIsTty && jobs.length >= 20) {
+      io.stderr(`\r${index + 1}/${jobs.length} files`);
+      if (index + 1 === jobs.length) io.stderr('\r\x1b[K');
+    }
+  }
+  io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created)}\n`);
+  return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}
