@@ -368,7 +368,7 @@ describe('messages', () => {
   });
 
   it('no message is left unused or without a description', () => {
-    const sources = ['explain.ts', 'dialog.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'src/ui/dialog', f), 'utf8')).join('\n');
+    const sources = ['explain.ts', 'dialog.ts', 'preview.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'src/ui/dialog', f), 'utf8')).join('\n');
     for (const [key, m] of Object.entries(MESSAGES)) {
       if (!key.startsWith('dialog_')) continue;
       expect((m as Message & { description?: string }).description, key).toBeTruthy();

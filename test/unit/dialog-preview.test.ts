@@ -1,5 +1,8 @@
 // Which pictures the decision dialog previews: files and zip entries whose picture may show text, in upload
 // order, plus files the de-identifier flagged; files with nothing of the kind are never read for a preview.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { scanFiles } from '../../src/core/scan';
@@ -54,5 +57,16 @@ describe('picturesToPreview', () => {
     expect(picturesToPreview(report, files, ['missing.dcm']).map((x) => x.path)).toEqual(['us.dcm']);
     // A report with more files than the upload (it cannot happen, but no preview is made up for it).
     expect(picturesToPreview(report, files.slice(0, 1), ['us.dcm'])).toEqual([]);
+  });
+});
+
+describe('preview strings', () => {
+  it('every string the previews use exists in English', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const messages = JSON.parse(fs.readFileSync(path.join(root, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, unknown>;
+    const source = fs.readFileSync(path.join(root, 'src/ui/dialog/preview.ts'), 'utf8');
+    const used = [...source.matchAll(/\bt\('([a-z_A-Z]+)'/g)].map((m) => m[1]!);
+    expect(used).toEqual(expect.arrayContaining(['dialog_preview_heading', 'dialog_preview_label', 'dialog_preview_none']));
+    for (const key of used) expect(messages[key], key).toBeDefined();
   });
 });
