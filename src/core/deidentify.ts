@@ -155,7 +155,7 @@ async function cleanGzip(path: string, origin: ByteOrigin, depth: number, ctx: C
   return { ...cleaned, output: new Blob([blobPart(gzipSync(await blobBytes(cleaned.output), { level: 6 }))]) };
 }
 
-async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned> {
+async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned | 'not-medical'> {
   if (depth >= DEFAULT_ZIP_LIMITS.maxDepth) throw new DeidentifyError(`zip files are nested more than ${DEFAULT_ZIP_LIMITS.maxDepth} deep`);
   let archive;
   try {
@@ -205,6 +205,8 @@ async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Co
     zip.add(file);
     file.push(bytes, true);
   }
+  // A zip with no medical file in it is passed on as it is, like any file that is not medical.
+  if (medical.size === 0) return 'not-medical';
   zip.end();
   if (failure) throw new DeidentifyError(`the cleaned zip could not be written (${failure.message})`);
   return { output: new Blob(chunks.map(blobPart)), format: 'zip', expected, medical };
