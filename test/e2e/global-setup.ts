@@ -1,10 +1,11 @@
 // Global setup of the end-to-end suite, once per `vitest run --config vitest.e2e.config.ts`: builds the
-// extension (vite build → dist/chrome) when it is missing or older than its sources, snapshots it for the
-// run (see harness/extension-build.ts), and bundles the fixture pages that use npm upload libraries
-// (react-dropzone) into test/fixtures/pages/dist.
+// extension (vite build → dist/chrome, vite build --mode firefox → dist/firefox) when a build is missing or
+// older than its sources, snapshots both for the run (see harness/extension-build.ts), and bundles the
+// fixture pages that use npm upload libraries (react-dropzone) into test/fixtures/pages/dist.
 //
-// SPG_E2E_BUILD=always rebuilds the extension every time, SPG_E2E_BUILD=never never does (dist/chrome is
-// used as it is); SPG_E2E_DIST points the suite at another build of the extension, loaded in place.
+// SPG_E2E_BUILD=always rebuilds the extension every time, SPG_E2E_BUILD=never never does (dist/ is used
+// as it is); SPG_E2E_DIST (Chromium) and SPG_E2E_FIREFOX_DIST (Firefox) point the suite at another
+// build of the extension, loaded in place.
 
 import path from 'node:path';
 import { build } from 'vite';
@@ -12,8 +13,10 @@ import { buildExtensionIfNeeded, snapshotExtension } from './harness/extension-b
 import { PAGES_ROOT } from './harness/fixture-server';
 
 export default async function setup(): Promise<void> {
-  buildExtensionIfNeeded();
-  snapshotExtension();
+  buildExtensionIfNeeded('chrome');
+  snapshotExtension('chrome');
+  buildExtensionIfNeeded('firefox');
+  snapshotExtension('firefox');
   await buildLibraryPages();
 }
 
