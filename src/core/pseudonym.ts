@@ -89,8 +89,10 @@ function shiftYmd(ymd: string, days: number): string | undefined {
   const m = Number(ymd.slice(4, 6));
   const d = Number(ymd.slice(6, 8));
   if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
-  const time = Date.UTC(y, m - 1, d);
-  const check = new Date(time);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(y, m - 1, d);
+  const time = check.getTime();
   if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
   const shifted = new Date(time + days * DAY_MS);
   const year = shifted.getUTCFullYear();
