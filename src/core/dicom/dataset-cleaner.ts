@@ -63,6 +63,8 @@ const DUMMY_TEXT_BY_VR: Readonly<Record<string, string>> = {
 };
 /** Every dummy text the cleaner writes (an original value equal to one is no leak when found again). */
 export const DUMMY_VALUES: ReadonlySet<string> = new Set([TEXT_DUMMY, ...Object.values(DUMMY_TEXT_BY_VR)]);
+/** What the dummy of an empty UID is the pseudonym of. */
+const EMPTY_UID_SOURCE = '0';
 const DUMMY_BINARY_SIZE: Readonly<Record<string, number>> = {
   US: 2, SS: 2, UL: 4, SL: 4, FL: 4, AT: 4, FD: 8, SV: 8, UV: 8, OB: 2, OW: 2, UN: 2, OF: 4, OL: 4, OD: 8, OV: 8,
 };
@@ -174,6 +176,8 @@ export function collectUids(ds: DataSet, enc: Encoding, out: Set<string>): void 
       continue;
     }
     if (vr === 'UI' || (vr === 'UN' && dictionaryVr === 'UI')) {
+      // An empty UID whose row says D gets the pseudonym of this one: it is prepared with the others.
+      out.add(EMPTY_UID_SOURCE);
       const bytes = valueBytes(ds, el);
       if (bytes) for (const uid of latin1(bytes).split('\\')) out.add(uid);
     }
@@ -395,7 +399,7 @@ export class DatasetCleaner {
     if (vr === 'UI') {
       const bytes = valueBytes(ds, el);
       if (!bytes) return this.unreadable(hex);
-      return { tag, vr, value: asciiBytes(latin1(bytes).split('\\').map((u) => this.env.uid(u)).join('\\') || this.env.uid('0')) };
+      return { tag, vr, value: asciiBytes(latin1(bytes).split('\\').map((u) => this.env.uid(u)).join('\\') || this.env.uid(EMPTY_UID_SOURCE)) };
     }
     const size = DUMMY_BINARY_SIZE[vr];
     if (size !== undefined) {
