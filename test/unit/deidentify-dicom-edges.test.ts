@@ -509,7 +509,7 @@ describe('file meta groups', () => {
 });
 
 describe('what the de-identifier expects to find in its output', () => {
-  const finding = (over: Partial<Finding>): Finding => ({ tag: '00100010', keyword: 'PatientName', category: 'direct', severity: 'high', sequence: [], private: false, ...over } as Finding);
+  const finding = (over: Partial<Finding>): Finding => ({ tag: '00100010', keyword: 'PatientName', category: 'name', severity: 'high', sequence: [], private: false, ...over });
 
   it('explains only what it wrote or kept on purpose, and never a repeated identifying value', () => {
     const expected = new ExpectedFindings();
