@@ -102,6 +102,19 @@ function isAsciiAlnum(b: number | undefined): boolean {
   return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
 }
 
+const utf8 = new TextEncoder();
+/** Each term's UTF-8 bytes, encoded once: the last check runs over every element of every file. */
+const encodedTerms = new WeakMap<IdentifyingTerm, Uint8Array>();
+
+function encodedTerm(term: IdentifyingTerm): Uint8Array {
+  let bytes = encodedTerms.get(term);
+  if (bytes === undefined) {
+    bytes = utf8.encode(term.text);
+    encodedTerms.set(term, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Whether the bytes hold a distinctive term, in ASCII or UTF-8, without regard to the case of ASCII letters,
  * standing as a word of its own. Used on the cleaned header as a last check, independent of how it was built.
@@ -109,7 +122,7 @@ function isAsciiAlnum(b: number | undefined): boolean {
 export function bytesContainTerm(bytes: Uint8Array, terms: readonly IdentifyingTerm[]): boolean {
   for (const term of terms) {
     if (!term.distinctive) continue;
-    const needle = new TextEncoder().encode(term.text);
+    const needle = encodedTerm(term);
     const first = needle[0]!;
     const firstLower = first >= 0x41 && first <= 0x5a ? first + 0x20 : first;
     outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
