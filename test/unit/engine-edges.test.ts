@@ -215,3 +215,15 @@ describe('byte sources', () => {
     expect(counted.bytesRead).toBe(5 + 10);
   });
 });
+
+describe('a file that ends with its file meta information', () => {
+  it('is unreadable, said in plain words, never clean', async () => {
+    const whole = writeDicom([{ tag: tag(0x0008, 0x0060), vr: 'CS', value: 'CT' }], { transferSyntax: 'explicit-le' });
+    // The meta group ends where its group length says (12 bytes of the length element plus its value).
+    const groupLength = new DataView(whole.buffer, whole.byteOffset).getUint32(128 + 4 + 8, true);
+    const metaOnly = whole.slice(0, 128 + 4 + 12 + groupLength);
+    const report = await scanFile({ path: 'meta-only.dcm', source: bytesSource(metaOnly) });
+    expect(report.verdict).toBe('unreadable');
+    expect(report.reason).toBe('the file ends in the middle of its header (it may be cut short or damaged)');
+  });
+});

@@ -120,8 +120,10 @@ function messageOf(e: unknown): string {
 /** Parses a dataset from its first byte, stopping at the top-level pixel data. Never throws. */
 function parseDataset(bytes: Uint8Array, enc: DatasetEncoding): ParseAttempt {
   const parser = enc.littleEndian ? dicomParser.littleEndianByteArrayParser : dicomParser.bigEndianByteArrayParser;
-  const stream = new dicomParser.ByteStream(parser, bytes, 0);
   const dataSet = new dicomParser.DataSet(parser, bytes, {});
+  // Nothing after the file meta information: the file ends where its data set should begin.
+  if (bytes.length === 0) return { dataSet, reachedPixelData: false, ranOut: true, error: 'no data set' };
+  const stream = new dicomParser.ByteStream(parser, bytes, 0);
   dataSet.warnings = stream.warnings;
   try {
     if (enc.explicit) {
