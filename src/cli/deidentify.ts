@@ -15,6 +15,8 @@ import {
   type DeidentifyResult,
 } from '../core/deidentify';
 import type { CliIo } from './main';
+import { walkFolder } from './files';
+import { plural } from './render';
 
 export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--key FILE] [--with OPTION] [--without OPTION] PATH...
                                              write de-identified copies under DIR
@@ -122,22 +124,6 @@ function placeUnder(given: string): string {
   return path.basename(path.resolve(given));
 }
 
-async function walk(dir: string, rel: string, out: Array<{ source: string; rel: string }>): Promise<void> {
-  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const source = path.join(dir, entry.name);
-    const childRel = path.join(rel, entry.name);
-    if (entry.isDirectory()) await walk(source, childRel, out);
-    else if (entry.isFile()) out.push({ source, rel: childRel });
-    else if (entry.isSymbolicLink()) {
-      // Links to files are followed; links to folders are not, so a loop cannot trap the walk.
-      const stat = await fs.promises.stat(source).catch(() => undefined);
-      if (stat?.isFile()) out.push({ source, rel: childRel });
-    }
-  }
-}
-
 /** Every file to clean and where its copy goes; refuses (UsageError) anything that could write over an input. */
 async function plan(paths: readonly string[], out: string): Promise<Job[]> {
   const outReal = await realOrResolved(out);
@@ -149,9 +135,13 @@ async function plan(paths: readonly string[], out: string): Promise<Job[]> {
     const place = placeUnder(given);
     if (stat.isDirectory()) {
       if (within(outReal, real)) throw new UsageError(`The output folder ${out} is inside the input folder ${given}: choose one outside it.`);
-      const files: Array<{ source: string; rel: string }> = [];
-      await walk(given, '', files);
-      for (const f of files) jobs.push({ display: path.join(given, f.rel), source: f.source, destination: path.join(outReal, place, f.rel) });
+      await walkFolder(given, '', (entry) => {
+        if (entry.kind === 'unreadable-folder') throw entry.error;
+        // A link that cannot be followed is left out.
+        if (entry.kind === 'file') {
+          jobs.push({ display: path.join(given, entry.relative), source: entry.absolute, destination: path.join(outReal, place, entry.relative) });
+        }
+      });
     } else {
       jobs.push({ display: given, source: given, destination: path.join(outReal, place) });
     }
@@ -187,10 +177,6 @@ interface Outcome {
   status: DeidentifyResult['status'];
   reason?: string;
   picture?: boolean;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean): string {

@@ -1,4 +1,5 @@
-// Turns the CLI's PATH arguments into scan inputs: files as given, folders walked recursively in name order.
+// Turns the CLI's PATH arguments into scan inputs: files as given, folders walked recursively in name order
+// (`walkFolder`, which deidentify uses too).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,32 +36,49 @@ async function openFile(display: string, absolute: string): Promise<CliInput> {
   }
 }
 
-async function walk(display: string, absolute: string, out: CliInput[]): Promise<void> {
+/** One entry of a folder walk: a file, or a folder or link that could not be read (`error` says why). */
+export type FolderEntry =
+  | { kind: 'file'; absolute: string; relative: string }
+  | { kind: 'unreadable-folder' | 'unreadable-link'; absolute: string; relative: string; error: unknown };
+
+/**
+ * Visits every file under the folder `absolute`, subfolders included, in name order; `relative` is joined with
+ * each entry's name. Links to files are followed; links to folders are not, so a loop cannot trap the walk.
+ */
+export async function walkFolder(absolute: string, relative: string, visit: (entry: FolderEntry) => void | Promise<void>): Promise<void> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(absolute, { withFileTypes: true });
-  } catch (e) {
-    out.push({ path: display, error: `the folder could not be read: ${describe(e)}` });
+  } catch (error) {
+    await visit({ kind: 'unreadable-folder', absolute, relative, error });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const childDisplay = path.join(display, entry.name);
-    const childAbsolute = path.join(absolute, entry.name);
+    const child = { absolute: path.join(absolute, entry.name), relative: path.join(relative, entry.name) };
     if (entry.isDirectory()) {
-      await walk(childDisplay, childAbsolute, out);
+      await walkFolder(child.absolute, child.relative, visit);
     } else if (entry.isFile()) {
-      out.push(await openFile(childDisplay, childAbsolute));
+      await visit({ kind: 'file', ...child });
     } else if (entry.isSymbolicLink()) {
-      // Links to files are followed; links to folders are not, so a loop cannot trap the walk.
+      let stat: fs.Stats;
       try {
-        const stat = await fs.promises.stat(childAbsolute);
-        if (stat.isFile()) out.push(await openFile(childDisplay, childAbsolute));
-      } catch (e) {
-        out.push({ path: childDisplay, error: `it could not be opened: ${describe(e)}` });
+        stat = await fs.promises.stat(child.absolute);
+      } catch (error) {
+        await visit({ kind: 'unreadable-link', ...child, error });
+        continue;
       }
+      if (stat.isFile()) await visit({ kind: 'file', ...child });
     }
   }
+}
+
+async function walk(display: string, absolute: string, out: CliInput[]): Promise<void> {
+  await walkFolder(absolute, display, async (entry) => {
+    if (entry.kind === 'file') out.push(await openFile(entry.relative, entry.absolute));
+    else if (entry.kind === 'unreadable-folder') out.push({ path: entry.relative, error: `the folder could not be read: ${describe(entry.error)}` });
+    else out.push({ path: entry.relative, error: `it could not be opened: ${describe(entry.error)}` });
+  });
 }
 
 /** Expands PATH arguments. Throws MissingPathError for a path that does not exist. */

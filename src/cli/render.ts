@@ -52,7 +52,7 @@ export function toJson(report: ScanReport): string {
   return JSON.stringify({ files, summary: report.summary }, null, 2);
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
