@@ -1,7 +1,7 @@
 // The guard's end of the bridge to the MAIN-world hooks: takes the port the hooks post at document_start,
 // turns their hold requests into held uploads, and tells them which files to refuse at egress.
 
-import { BRIDGE_CONNECT, fileFingerprint, type GuardToHooks, type HooksToGuard, type HookSource } from '../page/bridge-protocol';
+import { BRIDGE_CONNECT, fileFingerprints, type GuardToHooks, type HooksToGuard, type HookSource } from '../page/bridge-protocol';
 import type { UploadPath } from '../ui/dialog/protocol';
 import type { HoldHandler } from './catch';
 
@@ -25,10 +25,6 @@ export interface HooksBridge {
    * replayed event's upload is not caught by the backstop (or at once when the hooks never connected).
    */
   untaint(files: readonly File[]): Promise<void>;
-}
-
-function fingerprints(files: readonly File[]): string[] {
-  return files.map(fileFingerprint).filter((f): f is string => f !== undefined);
 }
 
 /** Listens for the hooks' port (once) and serves their hold requests. */
@@ -71,7 +67,7 @@ export function acceptHooks(hold: HoldHandler): HooksBridge {
   };
   window.addEventListener('message', onMessage, true);
   return {
-    taint: (files) => send({ type: 'taint', fingerprints: fingerprints(files) }),
+    taint: (files) => send({ type: 'taint', fingerprints: fileFingerprints(files) }),
     untaint: (files) => {
       if (!port) return Promise.resolve();
       const id = nextUntaint++;
@@ -85,7 +81,7 @@ export function acceptHooks(hold: HoldHandler): HooksBridge {
           resolve();
         }, UNTAINT_ACK_TIMEOUT_MS);
         untaintAcks.set(id, done);
-        send({ type: 'untaint', id, fingerprints: fingerprints(files) });
+        send({ type: 'untaint', id, fingerprints: fileFingerprints(files) });
       });
     },
   };

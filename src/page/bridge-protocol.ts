@@ -46,3 +46,8 @@ export function fileFingerprint(file: Blob): string | undefined {
   if (!(file instanceof File)) return undefined;
   return `${file.size}:${file.lastModified}:${file.type}:${file.name}`;
 }
+
+/** The fingerprints of those of `files` that are files (plain blobs have none). */
+export function fileFingerprints(files: readonly Blob[]): string[] {
+  return files.map(fileFingerprint).filter((fp): fp is string => fp !== undefined);
+}

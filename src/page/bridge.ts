@@ -2,7 +2,7 @@
 // Everything here runs inside the site's JavaScript world, so it keeps its own references to the
 // platform functions it uses (taken before any page script runs) and never trusts page objects.
 
-import { BRIDGE_CONNECT, fileFingerprint, type GuardToHooks, type HoldRequest, type HookSource } from './bridge-protocol';
+import { BRIDGE_CONNECT, type GuardToHooks, type HoldRequest, type HookSource } from './bridge-protocol';
 
 export type Release = { release: 'original' } | { release: 'cleaned'; files: File[] } | { release: 'none' };
 
@@ -11,7 +11,7 @@ const postMessage = window.postMessage.bind(window);
 let nextId = 1;
 const waiting = new Map<number, (r: Release) => void>();
 /** Fingerprints of files the guard caught itself and has not released. */
-const taintedFingerprints = new Map<string, number>();
+const taintedFingerprints = new Set<string>();
 
 const channel = new MessageChannel();
 const port = channel.port1;
@@ -25,7 +25,7 @@ port.onmessage = (e: MessageEvent<GuardToHooks>) => {
     if (m.release === 'cleaned') resolve({ release: 'cleaned', files: m.files });
     else resolve({ release: m.release === 'original' ? 'original' : 'none' });
   } else if (m.type === 'taint') {
-    for (const fp of m.fingerprints) taintedFingerprints.set(fp, (taintedFingerprints.get(fp) ?? 0) + 1);
+    for (const fp of m.fingerprints) taintedFingerprints.add(fp);
   } else if (m.type === 'untaint') {
     for (const fp of m.fingerprints) taintedFingerprints.delete(fp);
     port.postMessage({ type: 'untainted', id: m.id });
@@ -52,7 +52,7 @@ export function askGuard(source: HookSource, files: File[], paths?: string[]): P
   });
 }
 
-export function isTaintedByFingerprint(blob: Blob): boolean {
-  const fp = fileFingerprint(blob);
-  return fp !== undefined && taintedFingerprints.has(fp);
+/** Whether the guard caught a file with this fingerprint itself and has not released it. */
+export function isTaintedFingerprint(fp: string): boolean {
+  return taintedFingerprints.has(fp);
 }

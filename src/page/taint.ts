@@ -1,8 +1,7 @@
 // Which blobs the egress backstop must refuse: files held or refused by the guard, and slices of them.
 
-import { askGuard, isTaintedByFingerprint, type Release } from './bridge';
-import type { HookSource } from './bridge-protocol';
-import { fileFingerprint } from './bridge-protocol';
+import { askGuard, isTaintedFingerprint, type Release } from './bridge';
+import { fileFingerprint, fileFingerprints, type HookSource } from './bridge-protocol';
 
 const heldBlobs = new WeakSet<Blob>();
 /**
@@ -39,7 +38,7 @@ const pendingDecisions = new Map<string, Promise<Release>>();
 export function holdWhileAsking(source: HookSource, files: File[], paths?: string[]): Promise<Release> {
   markHeld(files);
   const decision = askGuard(source, files, paths);
-  const fps = files.map(fileFingerprint).filter((fp): fp is string => fp !== undefined);
+  const fps = fileFingerprints(files);
   for (const fp of fps) pendingDecisions.set(fp, decision);
   void decision.then(() => {
     for (const fp of fps) if (pendingDecisions.get(fp) === decision) pendingDecisions.delete(fp);
@@ -69,9 +68,9 @@ export async function askAboutTainted(tainted: readonly Blob[], asFiles: (blobs:
 
 export function isTainted(blob: Blob): boolean {
   for (let b: Blob | undefined = blob, depth = 0; b && depth < 64; b = sliceParent.get(b), depth++) {
-    if (heldBlobs.has(b) || isTaintedByFingerprint(b)) return true;
+    if (heldBlobs.has(b)) return true;
     const fp = fileFingerprint(b);
-    if (fp && heldFingerprints.has(fp)) return true;
+    if (fp && (heldFingerprints.has(fp) || isTaintedFingerprint(fp))) return true;
   }
   return false;
 }
