@@ -15,33 +15,12 @@ import { inflatedSource } from './inflate';
 import { Pseudonyms, createRandomKey } from './pseudonym';
 import { deidentifyDicom, DeidentifyError, blobPart, type ByteOrigin } from './dicom/deidentify-dicom';
 import { ExpectedFindings } from './dicom/expected-findings';
-import type { ProfileOptions } from './dicom/profile-actions';
+import { DEFAULT_PROFILE_OPTIONS, type ProfileOptions } from './dicom/profile-actions';
 
-export interface DeidentifyOptions extends ProfileOptions {
-  /** Keep age, sex, size, weight and the like: they help an AI reading (default true). */
-  retainPatientCharacteristics: boolean;
-  /** Default false: dates replaced per the Basic Profile; true: moved by a keyed per-patient offset. */
-  retainLongitudinalModifiedDates: boolean;
-  retainDeviceIdentity: boolean;
-  retainInstitutionIdentity: boolean;
-  retainUids: boolean;
-  cleanDescriptors: boolean;
-  cleanStructuredContent: boolean;
-  cleanGraphics: boolean;
-  retainSafePrivate: boolean;
-}
+/** The PS3.15 options of a de-identification (see ProfileOptions). */
+export type DeidentifyOptions = ProfileOptions;
 
-export const DEFAULT_DEIDENTIFY_OPTIONS: DeidentifyOptions = Object.freeze({
-  retainPatientCharacteristics: true,
-  retainLongitudinalModifiedDates: false,
-  retainDeviceIdentity: false,
-  retainInstitutionIdentity: false,
-  retainUids: false,
-  cleanDescriptors: false,
-  cleanStructuredContent: false,
-  cleanGraphics: false,
-  retainSafePrivate: false,
-});
+export const DEFAULT_DEIDENTIFY_OPTIONS: Readonly<DeidentifyOptions> = DEFAULT_PROFILE_OPTIONS;
 
 /** A File keeps its name, type and lastModified in the output. */
 export interface DeidentifyInput {

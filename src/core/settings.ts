@@ -2,6 +2,8 @@
 // administrator's managed settings winning over the person's, and whether a site is protected. Pure: no DOM,
 // no extension API (src/background, src/content/settings-client.ts and the options page read storage and call these).
 
+import { DEFAULT_PROFILE_OPTIONS, PROFILE_OPTION_NAMES, type ProfileOptions } from './dicom/profile-actions';
+
 // ---------------------------------------------------------------------------------------------------------------
 // Vocabulary
 // ---------------------------------------------------------------------------------------------------------------
@@ -27,18 +29,8 @@ export const PROTECTION_SCOPES = ['all-sites', 'listed-sites'] as const;
 export type ProtectionScope = (typeof PROTECTION_SCOPES)[number];
 
 /** The PS3.15 options the de-identifier offers, by the names of its `DeidentifyOptions`. */
-export const DEIDENTIFY_OPTION_NAMES = [
-  'retainPatientCharacteristics',
-  'retainLongitudinalModifiedDates',
-  'retainDeviceIdentity',
-  'retainInstitutionIdentity',
-  'retainUids',
-  'cleanDescriptors',
-  'cleanStructuredContent',
-  'cleanGraphics',
-  'retainSafePrivate',
-] as const;
-export type DeidentifyOptionName = (typeof DEIDENTIFY_OPTION_NAMES)[number];
+export const DEIDENTIFY_OPTION_NAMES = PROFILE_OPTION_NAMES;
+export type DeidentifyOptionName = keyof ProfileOptions;
 export type DeidentifySettings = { readonly [K in DeidentifyOptionName]: boolean };
 
 export interface Settings {
@@ -57,22 +49,11 @@ export interface Settings {
 }
 
 /**
- * The Basic Profile with Retain Patient Characteristics: age, sex, size and weight stay (a reader needs them);
- * everything else follows the Basic Profile, so a plain scan of the copy finds it clean. Moved dates (Retain
+ * The Basic Profile with Retain Patient Characteristics (see DEFAULT_PROFILE_OPTIONS). Moved dates (Retain
  * Longitudinal Temporal Information with Modified Dates) and cleaned descriptions are options the person or an
  * administrator turns on.
  */
-export const DEFAULT_DEIDENTIFY: DeidentifySettings = Object.freeze({
-  retainPatientCharacteristics: true,
-  retainLongitudinalModifiedDates: false,
-  retainDeviceIdentity: false,
-  retainInstitutionIdentity: false,
-  retainUids: false,
-  cleanDescriptors: false,
-  cleanStructuredContent: false,
-  cleanGraphics: false,
-  retainSafePrivate: false,
-});
+export const DEFAULT_DEIDENTIFY: DeidentifySettings = DEFAULT_PROFILE_OPTIONS;
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   version: SETTINGS_VERSION,

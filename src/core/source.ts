@@ -77,3 +77,16 @@ export function countingSource(inner: ByteSource): ByteSource & { readonly bytes
     },
   };
 }
+
+/** The bytes of `parts` one after another; a single non-empty part comes back as it is, uncopied. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const filled = parts.filter((p) => p.length > 0);
+  if (filled.length === 1) return filled[0]!;
+  const out = new Uint8Array(filled.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of filled) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -162,7 +162,7 @@ for (const vr of ['UC', 'UN']) VR_RULES.set(vr, { charset: true, trimLeading: fa
 const CHUNK = 4096;
 
 /** True ISO 8859-1 (and so ASCII): each byte is its code point. */
-function latin1String(bytes: Uint8Array): string {
+export function latin1String(bytes: Uint8Array): string {
   if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = '';
   for (let i = 0; i < bytes.length; i += CHUNK) {

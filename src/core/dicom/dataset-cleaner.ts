@@ -3,10 +3,10 @@
 // their action, private elements, overlays and curves go unless an option keeps them, UIDs become keyed
 // pseudonyms, and text that is kept loses every identifying value of the file.
 
-import { dicomParser, type DataSet, type Element, type Item } from './parser';
+import { dicomParser, elementBytes, type DataSet, type Element, type Item } from './parser';
 import { profileRowFor } from './inspect';
 import { lookupTag } from './dictionary';
-import { charsetDecoder, type CharsetDecoder } from './charset';
+import { charsetDecoder, latin1String, type CharsetDecoder } from './charset';
 import { IMPLICIT_LITTLE, asciiBytes, hexTag, type Encoding, type OutElement, type OutItem } from './writer';
 import { resolveAction, basicAction, type ElementAction, type ProfileOptions } from './profile-actions';
 import { safePrivateEntry, isSafePrivateValue } from './safe-private';
@@ -99,19 +99,6 @@ interface Level {
   dateOffset: number;
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
-
-function valueBytes(ds: DataSet, el: Element): Uint8Array | undefined {
-  if (el.hadUndefinedLength || el.length === 0xffffffff) return undefined;
-  const end = el.dataOffset + el.length;
-  if (el.dataOffset < 0 || end > ds.byteArray.length) return undefined;
-  return ds.byteArray.subarray(el.dataOffset, end);
-}
-
 /** The VR of an element as its file gives it (explicit) or as the dictionary gives it (implicit). */
 function writtenVr(el: Element, enc: Encoding, dictionaryVr: string | undefined): string {
   if (enc.explicit && el.vr !== undefined) return VALID_VRS.has(el.vr) ? el.vr : 'UN';
@@ -178,8 +165,8 @@ export function collectUids(ds: DataSet, enc: Encoding, out: Set<string>): void 
     if (vr === 'UI' || (vr === 'UN' && dictionaryVr === 'UI')) {
       // An empty UID whose row says D gets the pseudonym of this one: it is prepared with the others.
       out.add(EMPTY_UID_SOURCE);
-      const bytes = valueBytes(ds, el);
-      if (bytes) for (const uid of latin1(bytes).split('\\')) out.add(uid);
+      const bytes = elementBytes(ds, el);
+      if (bytes) for (const uid of latin1String(bytes).split('\\')) out.add(uid);
     }
   }
 }
@@ -210,9 +197,9 @@ export class DatasetCleaner {
 
   private levelFor(ds: DataSet, parent: Level): Level {
     const el = ds.elements[SPECIFIC_CHARACTER_SET];
-    const bytes = el ? valueBytes(ds, el) : undefined;
+    const bytes = el ? elementBytes(ds, el) : undefined;
     if (!bytes) return parent;
-    const charset = latin1(bytes).replace(/[\0\s]+$/, '');
+    const charset = latin1String(bytes).replace(/[\0\s]+$/, '');
     return { ...parent, decoder: charsetDecoder(charset), charset };
   }
 
@@ -252,15 +239,15 @@ export class DatasetCleaner {
     }
     for (const block of usedBlocks) {
       const creator = creators.get(block)!;
-      out.push({ tag: parseInt(creator.key.slice(1), 16) >>> 0, vr: 'LO', value: valueBytes(ds, creator.el) ?? new Uint8Array(0) });
+      out.push({ tag: parseInt(creator.key.slice(1), 16) >>> 0, vr: 'LO', value: elementBytes(ds, creator.el) ?? new Uint8Array(0) });
     }
     return out;
   }
 
   private creatorName(ds: DataSet, creators: Map<number, { key: string; el: Element }>, group: number, element: number): string | undefined {
     const c = creators.get(group * 0x100 + (element >> 8));
-    const bytes = c ? valueBytes(ds, c.el) : undefined;
-    return bytes ? latin1(bytes).replace(/[\0\s]+$/, '').trim() : undefined;
+    const bytes = c ? elementBytes(ds, c.el) : undefined;
+    return bytes ? latin1String(bytes).replace(/[\0\s]+$/, '').trim() : undefined;
   }
 
   private privateElement(ds: DataSet, el: Element, tag: number, level: Level, creators: Map<number, { key: string; el: Element }>): OutElement | undefined {
@@ -269,7 +256,7 @@ export class DatasetCleaner {
     const element = tag & 0xffff;
     if (element < 0x1000) return undefined;
     const entry = safePrivateEntry(this.creatorName(ds, creators, group, element), group, element);
-    const bytes = valueBytes(ds, el);
+    const bytes = elementBytes(ds, el);
     const fileVr = level.enc.explicit ? el.vr : undefined;
     if (!entry || !bytes || el.items || !isSafePrivateValue(entry, fileVr, bytes)) return undefined;
     this.env.expected.any(level.path, hexTag(tag), keptBy('retainSafePrivate'));
@@ -341,9 +328,9 @@ export class DatasetCleaner {
         return items || vr === 'SQ' ? { tag, vr: 'SQ', items: [] } : { tag, vr: meaningVr, value: new Uint8Array(0) };
       case 'uid': {
         if (items) return { tag, vr: 'SQ', items: [] };
-        const bytes = valueBytes(ds, el);
+        const bytes = elementBytes(ds, el);
         if (!bytes) return this.unreadable(hex);
-        const mapped = latin1(bytes).split('\\').map((u) => this.env.uid(u)).join('\\');
+        const mapped = latin1String(bytes).split('\\').map((u) => this.env.uid(u)).join('\\');
         return { tag, vr: 'UI', value: asciiBytes(mapped) };
       }
       case 'dummy':
@@ -366,9 +353,9 @@ export class DatasetCleaner {
     const { ds, el, tag, hex, vr, meaningVr, items, level } = c;
     if (option === 'retainLongitudinalModifiedDates') {
       if (meaningVr === 'DA' || meaningVr === 'DT') {
-        const bytes = valueBytes(ds, el);
+        const bytes = elementBytes(ds, el);
         if (!bytes) return this.unreadable(hex);
-        const text = latin1(bytes).replace(/[\0\s]+$/, '');
+        const text = latin1String(bytes).replace(/[\0\s]+$/, '');
         if (text.trim() === '') return { tag, vr: meaningVr, value: new Uint8Array(0) };
         const moved = meaningVr === 'DA' ? shiftDate(text, level.dateOffset) : shiftDateTime(text, level.dateOffset);
         if (moved === undefined) return this.apply(basicAction(basic, c.meaningVr), undefined, basic, c);
@@ -397,9 +384,9 @@ export class DatasetCleaner {
     // A dummy sequence would need made-up items; no items is the dummy written.
     if (sequence) return { tag, vr: 'SQ', items: [] };
     if (vr === 'UI') {
-      const bytes = valueBytes(ds, el);
+      const bytes = elementBytes(ds, el);
       if (!bytes) return this.unreadable(hex);
-      return { tag, vr, value: asciiBytes(latin1(bytes).split('\\').map((u) => this.env.uid(u)).join('\\') || this.env.uid(EMPTY_UID_SOURCE)) };
+      return { tag, vr, value: asciiBytes(latin1String(bytes).split('\\').map((u) => this.env.uid(u)).join('\\') || this.env.uid(EMPTY_UID_SOURCE)) };
     }
     const size = DUMMY_BINARY_SIZE[vr];
     if (size !== undefined) {
@@ -413,10 +400,10 @@ export class DatasetCleaner {
 
   /** A value kept as it is, except that text a person wrote loses every identifying term of the file. */
   private keptValue(ds: DataSet, el: Element, tag: number, vr: string, meaningVr: string, level: Level): OutElement | undefined {
-    const bytes = valueBytes(ds, el);
+    const bytes = elementBytes(ds, el);
     if (!bytes) return this.unreadable(hexTag(tag));
     if (!SCRUBBED_VRS.has(meaningVr) || this.env.terms.length === 0) return { tag, vr, value: bytes };
-    const decoded = CHARSET_VRS.has(meaningVr) ? level.decoder.decode(bytes, meaningVr) : latin1(bytes).replace(/[\0\s]+$/, '');
+    const decoded = CHARSET_VRS.has(meaningVr) ? level.decoder.decode(bytes, meaningVr) : latin1String(bytes).replace(/[\0\s]+$/, '');
     const scrubbed = scrubText(decoded, this.env.terms);
     if (scrubbed === undefined) return { tag, vr, value: bytes };
     const encoded = encodeText(scrubbed, level.charset, meaningVr);

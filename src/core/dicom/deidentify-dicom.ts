@@ -5,7 +5,7 @@
 
 import { deflateSync } from 'fflate';
 import { dicomParser, type DataSet } from './parser';
-import { readDicomHeader, DicomReadError, DEFAULT_HEADER_LIMITS, TRANSFER_SYNTAX } from './header';
+import { readDicomHeader, endOfFragments, DicomReadError, DEFAULT_HEADER_LIMITS, TRANSFER_SYNTAX } from './header';
 import { implicitVr } from './dictionary';
 import { inspectDataSet } from './inspect';
 import {
@@ -19,7 +19,7 @@ import type { ProfileOptions } from './profile-actions';
 import { directoryLayout, type DirectoryLayout } from './directory';
 import { patientKeyOf, stringOf } from './patient-key';
 import type { Pseudonyms } from '../pseudonym';
-import type { ByteSource } from '../source';
+import { bytesSource, concatBytes, sliceSource, type ByteSource } from '../source';
 import type { DatasetEncoding } from '../sniff';
 import { inflateRawLimited } from '../inflate';
 import { CID_7050 } from '../../data/cid7050';
@@ -56,7 +56,6 @@ export const DEIDENTIFICATION_METHOD = 'Scan Privacy Guard: PS3.15 E.1-1 (2024b)
 const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 /** The most bytes after the pixel data read (trailing padding, signatures). */
 const MAX_TRAILER_BYTES = 16 * 1024 * 1024;
-const MAX_FRAGMENTS = 1_000_000;
 const PIXEL_DATA = 0x7fe00010;
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
 
@@ -115,26 +114,6 @@ function outputEncoding(declared: string | undefined, actual: DatasetEncoding): 
   return { enc: { explicit: true, littleEndian: true }, transferSyntax: declared };
 }
 
-type StreamReader = (start: number, end: number) => Promise<Uint8Array>;
-
-/** The end of encapsulated pixel data, found by hopping over the fragments' item headers. */
-async function endOfFragments(read: StreamReader, size: number, start: number, littleEndian: boolean): Promise<number | undefined> {
-  let p = start;
-  for (let i = 0; i < MAX_FRAGMENTS && p + 8 <= size; i++) {
-    const h = await read(p, p + 8);
-    if (h.length < 8) return undefined;
-    const view = new DataView(h.buffer, h.byteOffset, 8);
-    const group = view.getUint16(0, littleEndian);
-    const element = view.getUint16(2, littleEndian);
-    const length = view.getUint32(4, littleEndian);
-    if (group !== 0xfffe) return undefined;
-    if (element === 0xe0dd) return p + 8;
-    if (element !== 0xe000 || length === 0xffffffff) return undefined;
-    p += 8 + length;
-  }
-  return undefined;
-}
-
 /** Parses a whole dataset (the elements after the pixel data). Throws when it is damaged. */
 function parseWhole(bytes: Uint8Array, enc: DatasetEncoding): DataSet {
   const parser = enc.littleEndian ? dicomParser.littleEndianByteArrayParser : dicomParser.bigEndianByteArrayParser;
@@ -172,15 +151,6 @@ export function blobPart(bytes: Uint8Array | Blob): BlobPart {
   return bytes as Uint8Array<ArrayBuffer> | Blob;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** De-identifies one DICOM file (or DICOMDIR). Throws DeidentifyError when it cannot be done completely. */
 export async function deidentifyDicom(
@@ -207,13 +177,14 @@ export async function deidentifyDicom(
     }
   }
   const datasetStart = header.datasetStart;
-  const streamSize = inflated ? inflated.length : source.size - datasetStart;
-  const read: StreamReader = (s, e) => (inflated ? Promise.resolve(inflated.subarray(s, e)) : source.read(datasetStart + s, datasetStart + e));
+  // The dataset as a stream of its own: offsets below count from its first byte.
+  const stream: ByteSource = inflated ? bytesSource(inflated) : sliceSource(source, datasetStart);
+  const streamSize = stream.size;
 
   let pixel: { start: number; end: number; vr: string; undefinedLength: boolean } | undefined;
   if (header.pixelData) {
     const pd = header.pixelData;
-    const end = pd.undefinedLength ? await endOfFragments(read, streamSize, pd.dataOffset, header.encoding.littleEndian) : pd.dataOffset + pd.length;
+    const end = pd.undefinedLength ? await endOfFragments(stream, pd.dataOffset, header.encoding.littleEndian) : pd.dataOffset + pd.length;
     if (end === undefined || end > streamSize) throw new DeidentifyError('its pixel data is cut short or damaged');
     const fileVr = header.encoding.explicit ? header.dataSet.elements['x7fe00010']?.vr : undefined;
     pixel = { start: pd.dataOffset, end, vr: fileVr === 'OB' || fileVr === 'OW' ? fileVr : pd.undefinedLength ? 'OB' : 'OW', undefinedLength: pd.undefinedLength };
@@ -223,7 +194,7 @@ export async function deidentifyDicom(
   if (pixel && pixel.end < streamSize) {
     if (streamSize - pixel.end > MAX_TRAILER_BYTES) throw new DeidentifyError('it holds more data after its pixel data than this tool reads');
     try {
-      trailer = parseWhole(await read(pixel.end, streamSize), header.encoding);
+      trailer = parseWhole(await stream.read(pixel.end, streamSize), header.encoding);
     } catch {
       throw new DeidentifyError('the data after its pixel data could not be read');
     }
@@ -304,7 +275,7 @@ export async function deidentifyDicom(
   } else {
     const pixelHeader = encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
     if (inflated) {
-      parts.push(blobPart(deflateSync(concat([mainBytes, pixelHeader, inflated.subarray(pixel.start, pixel.end), trailerBytes]), { level: 6 })));
+      parts.push(blobPart(deflateSync(concatBytes([mainBytes, pixelHeader, inflated.subarray(pixel.start, pixel.end), trailerBytes]), { level: 6 })));
     } else {
       const value = origin.blob
         ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)

@@ -4,7 +4,7 @@
 
 import { dicomParser, type DataSet, type Element } from './parser';
 import type { ByteSource } from '../source';
-import { sliceSource } from '../source';
+import { concatBytes, sliceSource } from '../source';
 import { explicitVrAt, type DatasetEncoding } from '../sniff';
 import { implicitVr } from './dictionary';
 import { inflatedSource } from '../inflate';
@@ -162,14 +162,6 @@ function plainProblem(attempt: ParseAttempt): string {
   return `its header is damaged (${attempt.error ?? 'unknown error'})`;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 /**
  * Reads a DICOM header from `source`, whose first bytes `head` the caller has already sniffed.
  * Returns the parsed header with `complete` false and a plain `problem` when the header could only be
@@ -238,7 +230,7 @@ export async function readDicomHeader(
     const chunk = await stream.read(bytes.length, want);
     // A decompressed stream may end before its estimated size: fewer bytes than asked means the end.
     const exhausted = chunk.length < want - bytes.length;
-    bytes = concat(bytes, chunk);
+    bytes = concatBytes([bytes, chunk]);
     let attempt = parseDataset(bytes, encoding);
     const atEnd = exhausted || bytes.length >= stream.size;
     if (atEnd && attempt.error !== undefined && !attempt.tooDeep && endsInZeroPadding(attempt.dataSet, bytes)) {
@@ -294,7 +286,7 @@ const MAX_FRAGMENTS = 1_000_000;
  * The end of encapsulated (undefined-length) pixel data, found by hopping over the fragment items'
  * 8-byte headers without reading the fragments; undefined when the fragments do not end cleanly.
  */
-async function endOfFragments(stream: ByteSource, start: number, littleEndian: boolean): Promise<number | undefined> {
+export async function endOfFragments(stream: ByteSource, start: number, littleEndian: boolean): Promise<number | undefined> {
   let p = start;
   for (let i = 0; i < MAX_FRAGMENTS && p + 8 <= stream.size; i++) {
     const h = await stream.read(p, p + 8);

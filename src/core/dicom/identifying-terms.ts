@@ -1,6 +1,7 @@
 // The identifying values of a file (the patient's names, IDs, birth date, address, staff names) as terms
 // to remove from the text the de-identifier keeps (descriptions, report text, codes' meanings), and to
-// look for in its output: a cleaned copy must not repeat any of them.
+// look for in its output: a cleaned copy must not repeat any of them. The scan's search for repeated values
+// (repeats.ts) picks the same words from the same findings.
 
 import type { Finding } from '../report';
 
@@ -13,41 +14,53 @@ export interface IdentifyingTerm {
   distinctive: boolean;
 }
 
-const SOURCE_CATEGORIES = new Set(['name', 'identifier', 'birth-date', 'contact']);
+/** Categories of the patient's own identifying values (high findings): their values are looked for elsewhere. */
+export const SOURCE_CATEGORIES: ReadonlySet<string> = new Set(['name', 'identifier', 'birth-date', 'contact']);
 
-/** Name parts too common to mean anything on their own (as in the scan's search for repeated values). */
+/** Name parts too common to mean anything on their own. */
 const STOP_WORDS = new Set([
   'MR', 'MRS', 'MS', 'DR', 'MD', 'JR', 'SR', 'PHD', 'THE', 'AND', 'VON', 'VAN', 'DER', 'DEL', 'LA', 'LE', 'DE',
   'MISS', 'PROF', 'SIR', 'ANON', 'ANONYMOUS', 'ANONYMIZED', 'PATIENT', 'TEST', 'UNKNOWN', 'NONE', 'NAME',
 ]);
 
-const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Scripts written without spaces between words: a match there needs no word boundary. */
+export const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
+export const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-function termsOf(f: Finding): string[] {
+/**
+ * The words of a finding's value worth looking for elsewhere (the scan's search for repeated values and
+ * the de-identifier's terms share these): the parts of a patient's or staff member's name, the usual
+ * spellings of a birth date, and IDs, accession numbers, addresses and phone numbers long enough not to be
+ * a coincidence. `staff` says the words come from a member of staff's name rather than the patient's values.
+ */
+export function identifyingWordsOf(f: Finding): { words: string[]; staff: boolean } {
   const value = f.value?.trim();
-  if (!value || f.repeats) return [];
   const patient = f.severity === 'high' && SOURCE_CATEGORIES.has(f.category);
-  const staff = f.category === 'people-and-institution' && f.severity === 'medium' && value.includes('^');
-  if (!patient && !staff) return [];
+  // Staff names (person-name values, with ^) count too: free text that names people is high.
+  const staff = f.category === 'people-and-institution' && f.severity === 'medium' && value !== undefined && value.includes('^');
+  if (!value || (!patient && !staff)) return { words: [], staff };
   if (f.category === 'name' || staff) {
-    return value.split(/[\^=\s,.\\]+/).filter((part) => {
+    const words = value.split(/[\^=\s,.\\]+/).filter((part) => {
       const long = NO_SPACES_SCRIPT.test(part) ? part.length >= 2 : part.length >= 3;
       return long && !STOP_WORDS.has(part.toUpperCase()) && !/^\d+$/.test(part);
     });
+    return { words, staff };
   }
   if (f.category === 'birth-date' && /^\d{8}$/.test(value)) {
     const [y, m, d] = [value.slice(0, 4), value.slice(4, 6), value.slice(6, 8)];
-    return [value, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`, `${d}.${m}.${y}`, `${y}/${m}/${d}`];
+    return { words: [value, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`, `${d}.${m}.${y}`, `${y}/${m}/${d}`], staff };
   }
-  return value.split('\\').map((p) => p.trim()).filter((p) => p.length >= 4 && !/^0+$/.test(p) && (/\d/.test(p) || p.length >= 5));
+  const words = value.split('\\').map((p) => p.trim()).filter((p) => p.length >= 4 && !/^0+$/.test(p) && (/\d/.test(p) || p.length >= 5));
+  return { words, staff };
 }
 
 /** The identifying terms of a file, from the findings of its scan. */
 export function identifyingTerms(findings: readonly Finding[]): IdentifyingTerm[] {
   const out = new Map<string, IdentifyingTerm>();
   for (const f of findings) {
-    for (const t of termsOf(f)) {
+    // A value that repeats another is found again through the value it repeats.
+    if (f.repeats) continue;
+    for (const t of identifyingWordsOf(f).words) {
       const text = t.toUpperCase();
       if (out.has(text)) continue;
       const letters = /\p{L}/u.test(text);

@@ -2,10 +2,10 @@
 // E.1-1 row, private elements with their creators, overlays and curves, burned-in text risk, and
 // identifying values repeated in other text.
 
-import { dicomParser, type DataSet, type Element, type Item } from './parser';
+import { dicomParser, elementBytes, type DataSet, type Element, type Item } from './parser';
 import { PROFILE_ROWS, type ProfileRow } from '../../data/confidentiality-profile';
 import type { Category, Finding, Severity } from '../report';
-import { charsetDecoder, type CharsetDecoder } from './charset';
+import { charsetDecoder, latin1String, type CharsetDecoder } from './charset';
 import { classifyRow } from './classify';
 import { lookupTag, implicitVr } from './dictionary';
 import { findRepeats, REPEAT_TARGET_VRS } from './repeats';
@@ -115,19 +115,6 @@ interface Walk {
   findings: Finding[];
   texts: TextValue[];
   unreadableItems: number;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
-
-function elementBytes(ds: DataSet, el: Element): Uint8Array | undefined {
-  if (el.hadUndefinedLength || el.length === 0xffffffff) return undefined;
-  const end = el.dataOffset + el.length;
-  if (el.dataOffset < 0 || end > ds.byteArray.length) return undefined;
-  return ds.byteArray.subarray(el.dataOffset, end);
 }
 
 function readNumbers(ds: DataSet, el: Element, vr: string): string | undefined {
@@ -265,7 +252,7 @@ function decoderFor(ds: DataSet, inherited: CharsetDecoder): CharsetDecoder {
   const el = ds.elements['x00080005'];
   const bytes = el ? elementBytes(ds, el) : undefined;
   if (!bytes) return inherited;
-  const term = latin1(bytes);
+  const term = latin1String(bytes);
   let decoder = DECODERS.get(term);
   if (!decoder) {
     decoder = charsetDecoder(term);

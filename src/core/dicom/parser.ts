@@ -60,3 +60,11 @@ interface DicomParser {
 }
 
 export const dicomParser = dicomParserModule as unknown as DicomParser;
+
+/** The bytes of an element's value, or undefined when its length is undefined or it runs past the data. */
+export function elementBytes(ds: DataSet, el: Element): Uint8Array | undefined {
+  if (el.hadUndefinedLength || el.length === 0xffffffff) return undefined;
+  const end = el.dataOffset + el.length;
+  if (el.dataOffset < 0 || end > ds.byteArray.length) return undefined;
+  return ds.byteArray.subarray(el.dataOffset, end);
+}

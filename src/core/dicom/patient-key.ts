@@ -1,19 +1,14 @@
 // Plain values of a parsed dataset that the de-identifier needs before cleaning it: a few UIDs and the key
 // of the patient, whose date offset depends on it.
 
-import type { DataSet } from './parser';
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s.replace(/[\0\s]+$/, '').trim();
-}
+import { elementBytes, type DataSet } from './parser';
+import { latin1String } from './charset';
 
 /** An element's value as trimmed single-byte text (UIDs, IDs), or undefined when absent or empty. */
 export function stringOf(ds: DataSet | undefined, key: string): string | undefined {
   const el = ds?.elements[key];
-  if (!ds || !el || el.hadUndefinedLength || el.dataOffset + el.length > ds.byteArray.length) return undefined;
-  const v = latin1(ds.byteArray.subarray(el.dataOffset, el.dataOffset + el.length));
+  const bytes = ds && el ? elementBytes(ds, el) : undefined;
+  const v = bytes ? latin1String(bytes).replace(/[\0\s]+$/, '').trim() : '';
   return v.length > 0 ? v : undefined;
 }
 

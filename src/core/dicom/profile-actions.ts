@@ -5,7 +5,9 @@ import type { ProfileOption, ProfileRow } from '../../data/confidentiality-profi
 
 /** The options of PS3.15 E.3 that the de-identifier offers (Retain Longitudinal Full Dates is not offered). */
 export interface ProfileOptions {
+  /** Keep age, sex, size, weight and the like: they help an AI reading (default true). */
   retainPatientCharacteristics: boolean;
+  /** Default false: dates replaced per the Basic Profile; true: moved by a keyed per-patient offset. */
   retainLongitudinalModifiedDates: boolean;
   retainDeviceIdentity: boolean;
   retainInstitutionIdentity: boolean;
@@ -15,6 +17,26 @@ export interface ProfileOptions {
   cleanGraphics: boolean;
   retainSafePrivate: boolean;
 }
+
+/**
+ * The Basic Profile with Retain Patient Characteristics: age, sex, size and weight stay (a reader needs them);
+ * everything else follows the Basic Profile, so a plain scan of the copy finds it clean. The settings, the
+ * CLI and the engine all start from these.
+ */
+export const DEFAULT_PROFILE_OPTIONS: Readonly<ProfileOptions> = Object.freeze({
+  retainPatientCharacteristics: true,
+  retainLongitudinalModifiedDates: false,
+  retainDeviceIdentity: false,
+  retainInstitutionIdentity: false,
+  retainUids: false,
+  cleanDescriptors: false,
+  cleanStructuredContent: false,
+  cleanGraphics: false,
+  retainSafePrivate: false,
+});
+
+/** The option names, in the order above. */
+export const PROFILE_OPTION_NAMES = Object.freeze(Object.keys(DEFAULT_PROFILE_OPTIONS) as (keyof ProfileOptions)[]);
 
 /**
  * - `keep`: the value stays (a sequence's items are still cleaned).

@@ -3,6 +3,7 @@
 
 import type { Finding } from '../report';
 import type { TextValue } from './inspect';
+import { identifyingWordsOf, NO_SPACES_SCRIPT, SOURCE_CATEGORIES, WORD_CHAR } from './identifying-terms';
 
 interface Needle {
   /** Upper-case text to look for. */
@@ -14,52 +15,18 @@ interface Needle {
   source: Finding;
 }
 
-const SOURCE_CATEGORIES = new Set(['name', 'identifier', 'birth-date', 'contact']);
-
-/** Name parts too common to mean anything on their own. */
-const STOP_WORDS = new Set([
-  'MR', 'MRS', 'MS', 'DR', 'MD', 'JR', 'SR', 'PHD', 'THE', 'AND', 'VON', 'VAN', 'DER', 'DEL', 'LA', 'LE', 'DE',
-  'MISS', 'PROF', 'SIR', 'ANON', 'ANONYMOUS', 'ANONYMIZED', 'PATIENT', 'TEST', 'UNKNOWN', 'NONE', 'NAME',
-]);
-
 /**
  * Text VRs a person writes in, where a repeated name or ID is a leak, not a coincidence: only their values
  * are searched (codes, numbers, dates and UIDs are not).
  */
 export const REPEAT_TARGET_VRS: readonly string[] = ['AE', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT'];
 
-const NO_SPACES_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]/;
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
 function needlesFrom(f: Finding): Needle[] {
-  const patient = f.severity === 'high' && SOURCE_CATEGORIES.has(f.category);
-  const people = f.category === 'people-and-institution' && f.severity === 'medium';
-  if (!patient && !people) return [];
-  const value = f.value?.trim();
-  if (!value) return [];
-  // Staff names (person-name values, with ^) are looked for too: free text that names people is high.
-  const staff = people && value.includes('^');
-  if (!patient && !staff) return [];
+  const { words, staff } = identifyingWordsOf(f);
   const out: Needle[] = [];
-  const add = (text: string): void => {
-    const upper = text.toUpperCase();
-    const bounded = !NO_SPACES_SCRIPT.test(upper);
-    if (!out.some((n) => n.text === upper)) out.push({ text: upper, bounded, staff, source: f });
-  };
-  if (f.category === 'name' || staff) {
-    for (const part of value.split(/[\^=\s,.\\]+/)) {
-      const upper = part.toUpperCase();
-      const long = NO_SPACES_SCRIPT.test(part) ? part.length >= 2 : part.length >= 3;
-      if (long && !STOP_WORDS.has(upper) && !/^\d+$/.test(part)) add(part);
-    }
-  } else if (f.category === 'birth-date' && /^\d{8}$/.test(value)) {
-    const [y, m, d] = [value.slice(0, 4), value.slice(4, 6), value.slice(6, 8)];
-    for (const form of [value, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`, `${d}.${m}.${y}`, `${y}/${m}/${d}`]) add(form);
-  } else {
-    for (const part of value.split('\\')) {
-      const p = part.trim();
-      if (p.length >= 4 && !/^0+$/.test(p) && (/\d/.test(p) || p.length >= 5)) add(p);
-    }
+  for (const word of words) {
+    const text = word.toUpperCase();
+    if (!out.some((n) => n.text === text)) out.push({ text, bounded: !NO_SPACES_SCRIPT.test(text), staff, source: f });
   }
   return out;
 }
