@@ -13,7 +13,7 @@ import { ExpectedFindings } from '../../src/core/dicom/expected-findings';
 import { readDicomHeader } from '../../src/core/dicom/header';
 import { bytesSource } from '../../src/core/source';
 import type { Finding } from '../../src/core/report';
-import { writeDicom, tag, type El, type TransferSyntax } from '../fixtures/dicom-writer';
+import { concatBytes, writeDicom, tag, type El, type TransferSyntax } from '../fixtures/dicom-writer';
 import { cleanUpDcmtk, dcmdump } from '../support/dcmtk';
 import { blobOf, containsText, dumpLines, metaEnd } from '../support/dicom-output';
 
@@ -45,16 +45,6 @@ function header(extra: El[] = []): El[] {
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV']);
 const UNDEFINED = 0xffffffff;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
@@ -73,7 +63,7 @@ function explicitHeader(t: number, vr: string, length: number): Uint8Array {
 }
 
 function explicitEl(t: number, vr: string, value: Uint8Array, length = value.length): Uint8Array {
-  return concat(explicitHeader(t, vr, length), value);
+  return concatBytes(explicitHeader(t, vr, length), value);
 }
 
 /** Tag and 4-byte length: implicit VR elements, items and delimiters. */
@@ -92,17 +82,17 @@ const SEQUENCE_END = tag(0xfffe, 0xe0dd);
 
 /** An implicit VR element with its value. */
 function implicitEl(t: number, value: Uint8Array): Uint8Array {
-  return concat(tagLength(t, value.length), value);
+  return concatBytes(tagLength(t, value.length), value);
 }
 
 /** A value of undefined length ended by an item delimiter, as dicom-parser reads non-sequence elements. */
 function undefinedLengthValue(value: Uint8Array): Uint8Array {
-  return concat(value, tagLength(ITEM_END, 0));
+  return concatBytes(value, tagLength(ITEM_END, 0));
 }
 
 /** A file from the fixture writer with raw bytes appended to its dataset (no pixel data). */
 function withRaw(ts: TransferSyntax, dataset: El[], ...raw: Uint8Array[]): Uint8Array {
-  return concat(writeDicom(dataset, { transferSyntax: ts }), ...raw);
+  return concatBytes(writeDicom(dataset, { transferSyntax: ts }), ...raw);
 }
 
 // ---- running and reading back -------------------------------------------------------------------------
@@ -168,8 +158,8 @@ describe('values that cannot be read make the file fail, naming the element', ()
 
   it('an element inside a UN-encoded sequence whose value runs past the end of the file', async () => {
     // (0008,9215) as UN: one implicit VR item holding Rows, whose length says 64 bytes but 2 are left.
-    const rows = concat(tagLength(tag(0x0028, 0x0010), 64), Uint8Array.from([0, 2]));
-    const un = concat(tagLength(ITEM, rows.length), rows);
+    const rows = concatBytes(tagLength(tag(0x0028, 0x0010), 64), Uint8Array.from([0, 2]));
+    const un = concatBytes(tagLength(ITEM, rows.length), rows);
     const bytes = withRaw('explicit-le', header(), explicitEl(tag(0x0008, 0x9215), 'UN', un));
     expect(await failure(bytes)).toBe('it could not be cleaned completely: element (0028,0010) has a value that could not be read');
   });
@@ -178,12 +168,12 @@ describe('values that cannot be read make the file fail, naming the element', ()
 describe('sequences encoded as UN', () => {
   it('a UN sequence of undefined length in an explicit VR file is cleaned item by item and stays UN', async () => {
     // Referenced Image Sequence (X/Z/U*): its items keep the reference, the instance UID replaced, and lose the rest.
-    const item = concat(
+    const item = concatBytes(
       implicitEl(tag(0x0008, 0x1150), ascii(`${CT}\0`)),
       implicitEl(tag(0x0008, 0x1155), ascii(`${REFERENCED_UID}\0`)),
       implicitEl(tag(0x0010, 0x0010), ascii(NAME)),
     );
-    const un = concat(tagLength(ITEM, item.length), item, tagLength(SEQUENCE_END, 0));
+    const un = concatBytes(tagLength(ITEM, item.length), item, tagLength(SEQUENCE_END, 0));
     const bytes = withRaw('explicit-le', header(), explicitHeader(tag(0x0008, 0x1140), 'UN', UNDEFINED), un);
     const out = await cleaned(bytes);
     noIdentity(out);
@@ -201,7 +191,7 @@ describe('sequences encoded as UN', () => {
 
   it('a damaged UN sequence of a tag the profile does not name is kept as the bytes it is', async () => {
     // The item says 4000 bytes; 8 follow. It cannot be read as items, so it is a value like any other.
-    const damaged = concat(tagLength(ITEM, 4000), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
+    const damaged = concatBytes(tagLength(ITEM, 4000), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
     const bytes = withRaw('explicit-le', header(), explicitEl(tag(0x0008, 0x9215), 'UN', damaged));
     const out = await cleaned(bytes);
     const ds = parsed(out);
@@ -210,14 +200,14 @@ describe('sequences encoded as UN', () => {
   });
 
   it('a damaged UN sequence holding the patient name is never passed on', async () => {
-    const damaged = concat(tagLength(ITEM, 4000), implicitEl(tag(0x0010, 0x0010), ascii(NAME)));
+    const damaged = concatBytes(tagLength(ITEM, 4000), implicitEl(tag(0x0010, 0x0010), ascii(NAME)));
     const bytes = withRaw('explicit-le', header(), explicitEl(tag(0x0008, 0x9215), 'UN', damaged));
     expect(await failure(bytes)).toBe('an identifying value of the original was still found in the cleaned header, in (0008,9215)');
   });
 
   it('a UID attribute encoded as a sequence is written as an empty sequence', async () => {
     const item = implicitEl(tag(0x0010, 0x0010), ascii(NAME));
-    const un = concat(tagLength(ITEM, item.length), item, tagLength(SEQUENCE_END, 0));
+    const un = concatBytes(tagLength(ITEM, item.length), item, tagLength(SEQUENCE_END, 0));
     const bytes = withRaw('explicit-le', header(), explicitHeader(tag(0x0020, 0x0052), 'UN', UNDEFINED), un);
     const out = await cleaned(bytes);
     noIdentity(out);
@@ -269,17 +259,17 @@ describe('text kept by an option loses the identifying terms, in its own charact
 
   it('Cyrillic (ISO_IR 144): the text that cannot be written back faithfully is emptied', async () => {
     // ISO 8859-5: 0xB8 0xD2 0xD0 0xDD = "Иван".
-    const out = parsed(await cleaned(writeDicom(study('ISO_IR 144', concat(latin('DOE '), Uint8Array.from([0xb8, 0xd2, 0xd0, 0xdd]))), { transferSyntax: 'explicit-le' }), { cleanDescriptors: true }));
+    const out = parsed(await cleaned(writeDicom(study('ISO_IR 144', concatBytes(latin('DOE '), Uint8Array.from([0xb8, 0xd2, 0xd0, 0xdd]))), { transferSyntax: 'explicit-le' }), { cleanDescriptors: true }));
     expect(out.elements['x00081030']!.length).toBe(0);
   });
 
   it('code extensions (two character sets) are emptied too', async () => {
-    const out = parsed(await cleaned(writeDicom(study('\\ISO 2022 IR 100', concat(latin('DOE K'), Uint8Array.from([0xe4]), latin('se'))), { transferSyntax: 'explicit-le' }), { cleanDescriptors: true }));
+    const out = parsed(await cleaned(writeDicom(study('\\ISO 2022 IR 100', concatBytes(latin('DOE K'), Uint8Array.from([0xe4]), latin('se'))), { transferSyntax: 'explicit-le' }), { cleanDescriptors: true }));
     expect(out.elements['x00081030']!.length).toBe(0);
   });
 
   it('a VR outside the character set (AE) with a non-ASCII byte left is emptied', async () => {
-    const bytes = writeDicom(header([{ tag: tag(0x0008, 0x0054), vr: 'AE', value: concat(latin('DOE '), Uint8Array.from([0xc4])) }]), { transferSyntax: 'explicit-le' });
+    const bytes = writeDicom(header([{ tag: tag(0x0008, 0x0054), vr: 'AE', value: concatBytes(latin('DOE '), Uint8Array.from([0xc4])) }]), { transferSyntax: 'explicit-le' });
     const out = parsed(await cleaned(bytes, { retainDeviceIdentity: true }));
     expect(out.elements['x00080054']!.length).toBe(0);
   });
@@ -402,7 +392,7 @@ describe('pixel data and what follows it', () => {
 
   it('data after the pixel data damaged beyond the part the header reads', async () => {
     // 64 KB of padding read whole by the header, then a sequence of undefined length that never ends.
-    const bytes = concat(
+    const bytes = concatBytes(
       writeDicom(header(), {
         transferSyntax: 'explicit-le',
         pixelData: { bytes: new Uint8Array(16) },
@@ -435,7 +425,7 @@ describe('deflated files', () => {
     const whole = writeDicom(header(), { transferSyntax: 'deflated', pixelData: { frames: [noise(600 * 1024)] } });
     const end = metaEnd(whole);
     const dataset = inflateSync(whole.subarray(end));
-    const bytes = concat(whole.subarray(0, end), deflateSync(dataset.subarray(0, dataset.length - 8)));
+    const bytes = concatBytes(whole.subarray(0, end), deflateSync(dataset.subarray(0, dataset.length - 8)));
     expect(await failure(bytes)).toBe('its pixel data is cut short or damaged');
   });
 
@@ -451,10 +441,10 @@ describe('deflated files', () => {
 });
 
 describe('file meta groups', () => {
-  const preamble = (): Uint8Array => concat(new Uint8Array(128), ascii('DICM'));
+  const preamble = (): Uint8Array => concatBytes(new Uint8Array(128), ascii('DICM'));
 
   it('a meta group cut short fails with that reason', async () => {
-    const bytes = concat(preamble(), explicitEl(tag(0x0002, 0x0000), 'UL', Uint8Array.from([100, 0, 0, 0])),
+    const bytes = concatBytes(preamble(), explicitEl(tag(0x0002, 0x0000), 'UL', Uint8Array.from([100, 0, 0, 0])),
       explicitEl(tag(0x0002, 0x0010), 'UI', ascii('1.2.840.10008.1.2.1\0'), 100));
     expect(await failure(bytes)).toBe('the file meta information is cut short');
   });
@@ -477,14 +467,14 @@ describe('file meta groups', () => {
 
   it('a meta group written in implicit VR (a writer bug) is read', async () => {
     const ts = '1.2.840.10008.1.2.1\0';
-    const meta = concat(
+    const meta = concatBytes(
       implicitEl(tag(0x0002, 0x0001), Uint8Array.from([0, 1])),
       implicitEl(tag(0x0002, 0x0002), ascii(`${CT}\0`)),
       implicitEl(tag(0x0002, 0x0003), ascii(`${INSTANCE_UID}\0`)),
       implicitEl(tag(0x0002, 0x0010), ascii(ts)),
     );
     const dataset = writeDicom(header(), { transferSyntax: 'explicit-le', preamble: false, meta: false });
-    const bytes = concat(preamble(), implicitEl(tag(0x0002, 0x0000), Uint8Array.from([meta.length, 0, 0, 0])), meta, dataset);
+    const bytes = concatBytes(preamble(), implicitEl(tag(0x0002, 0x0000), Uint8Array.from([meta.length, 0, 0, 0])), meta, dataset);
     const out = await cleaned(bytes);
     noIdentity(out);
     const lines = dumpLines(dcmdump(out, 'implicit-meta.dcm'));

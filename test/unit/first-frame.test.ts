@@ -14,7 +14,7 @@ import {
   type NativeFrame,
 } from '../../src/core/dicom/first-frame';
 import { bytesSource, countingSource } from '../../src/core/source';
-import { writeDicom, tag, type El, type TransferSyntax, type WriteOptions } from '../fixtures/dicom-writer';
+import { concatBytes, writeDicom, tag, type El, type TransferSyntax, type WriteOptions } from '../fixtures/dicom-writer';
 import { CORPUS, corpusBytes } from '../support/corpus';
 
 const US = '1.2.840.10008.5.1.4.1.1.6.1';
@@ -366,14 +366,7 @@ function item(element: number, content: Uint8Array, length = content.length): Ui
 function handmade(items: Uint8Array[], frames: number): Uint8Array {
   const head = writeDicom(picture({ rows: 8, columns: 8, frames }), { transferSyntax: 'jpeg-baseline' });
   const pixelHeader = Uint8Array.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-  const parts = [head, pixelHeader, ...items];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(head, pixelHeader, ...items);
 }
 
 const END = item(0xe0dd, new Uint8Array(0));

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { deflateSync, gzipSync } from 'fflate';
 import { CorruptError, LimitError, gzipSizeHint, inflateRawLimited, inflatedSource } from '../../src/core/inflate';
-import { bytesSource, countingSource, type ByteSource } from '../../src/core/source';
+import { bytesSource, concatBytes, countingSource, type ByteSource } from '../../src/core/source';
 
 /** Deterministic bytes that compress about 2:1 (so chunking and laziness are visible). */
 function sampleBytes(length: number, seed = 1): Uint8Array {
@@ -21,16 +21,6 @@ function sampleBytes(length: number, seed = 1): Uint8Array {
 function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   expect(actual.length).toBe(expected.length);
   expect(Buffer.compare(actual, expected)).toBe(0);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 describe('inflatedSource (raw)', () => {
@@ -164,8 +154,8 @@ describe('inflatedSource (gzip)', () => {
 
   it('reads concatenated gzip members as one stream', async () => {
     const second = sampleBytes(1000, 9);
-    const source = inflatedSource(bytesSource(concat(gzipSync(original), gzipSync(second))), { format: 'gzip', maxOutput: 1 << 20 });
-    expectBytes(await source.read(0, 1 << 20), concat(original, second));
+    const source = inflatedSource(bytesSource(concatBytes([gzipSync(original), gzipSync(second)])), { format: 'gzip', maxOutput: 1 << 20 });
+    expectBytes(await source.read(0, 1 << 20), concatBytes([original, second]));
   });
 
   it('throws CorruptError for data that is not gzip, or cut short', async () => {
@@ -186,7 +176,7 @@ describe('inflateRawLimited', () => {
   it('inflates a whole stream, ignoring bytes after its end', () => {
     const data = sampleBytes(150_000, 3);
     expectBytes(inflateRawLimited(deflateSync(data), 150_000), data);
-    expectBytes(inflateRawLimited(concat(deflateSync(data), new Uint8Array([1, 2, 3])), 1 << 20), data);
+    expectBytes(inflateRawLimited(concatBytes([deflateSync(data), new Uint8Array([1, 2, 3])]), 1 << 20), data);
     expect(inflateRawLimited(deflateSync(new Uint8Array(0)), 10)).toEqual(new Uint8Array(0));
   });
 

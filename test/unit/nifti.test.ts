@@ -8,7 +8,7 @@ import {
   readNifti,
   sniffNifti,
 } from '../../src/core/nifti/nifti';
-import { bytesSource, countingSource } from '../../src/core/source';
+import { bytesSource, concatBytes, countingSource } from '../../src/core/source';
 
 interface ExtensionSpec {
   code: number;
@@ -75,14 +75,7 @@ function buildNifti(spec: NiftiSpec): Uint8Array {
   if (spec.version === 1) view.setFloat32(108, voxOffset, le);
   else view.setBigInt64(168, BigInt(voxOffset), le);
   const extender = new Uint8Array([spec.extender ?? (records.length ? 1 : 0), 0, 0, 0]);
-  const parts = [header, extender, ...records, spec.trailing ?? new Uint8Array(0)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([header, extender, ...records, spec.trailing ?? new Uint8Array(0)]);
 }
 
 /** A tiny DICOM dataset (implicit VR little endian): PatientName = DOE^JANE. */
