@@ -16,6 +16,7 @@ import {
 import { findSiteNotes } from '../core/site-notes';
 import { badgeKind, badgeLook } from './badge';
 import { ensureDeidentificationKey } from './deidentification-key';
+import { readManagedPolicy } from './managed-policy';
 import {
   parseToBackground,
   type GuardEvent,
@@ -33,22 +34,12 @@ const isListed = (host: string): boolean => findSiteNotes(host) !== undefined;
 
 // ---- settings in force -----------------------------------------------------------------------------------
 
-/** storage.managed can take seconds to answer after the browser starts; past this, no policy is assumed. */
-const MANAGED_TIMEOUT_MS = 10_000;
-
 let localSettings: Promise<unknown> | undefined;
 let managedPolicy: unknown;
 let managedReady: Promise<void> = readManaged();
 
 function readManaged(): Promise<void> {
-  return new Promise<unknown>((resolve) => {
-    const timer = setTimeout(() => resolve({}), MANAGED_TIMEOUT_MS);
-    // Firefox rejects when no managed storage manifest is installed: no policy then.
-    browser.storage.managed.get().then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      () => (clearTimeout(timer), resolve({})),
-    );
-  }).then((value) => {
+  return readManagedPolicy().then((value) => {
     managedPolicy = value;
     void updateAllBadges();
   });
