@@ -39,6 +39,11 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     held.release(held.files, 'original');
     return;
   }
+  const mayUploadOriginal = settings.allowOriginal && settings.mode !== 'block';
+  const releaseOriginal = async (): Promise<void> => {
+    if (held.caughtHere) await opts.hooks.untaint(held.files);
+    held.release(held.files, 'original');
+  };
   if (held.caughtHere) opts.hooks.taint(held.files);
   const requestId = `${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
   const frame = new DialogFrame(t('guard_dialogFrameTitle'));
@@ -50,14 +55,13 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       paths: held.paths,
       path: held.path,
       site: location.hostname || location.origin,
-      allowOriginal: settings.allowOriginal && settings.mode !== 'block',
+      allowOriginal: mayUploadOriginal,
       mode: settings.mode,
     });
     opts.report({ kind: 'checked', files: held.files.length });
     if (outcome.outcome === 'pass' || outcome.outcome === 'notice') {
       frame.close();
-      if (held.caughtHere) await opts.hooks.untaint(held.files);
-      held.release(held.files, 'original');
+      await releaseOriginal();
       if (outcome.outcome === 'notice') {
         showNotice({ text: t('guard_noticeClean', String(outcome.counts.medical)), dismissLabel: t('guard_dismiss'), warning: false });
       }
@@ -66,9 +70,8 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     opts.report({ kind: 'warned', files: held.files.length });
     const decision = await frame.decision(requestId);
     frame.close();
-    if (decision.choice === 'original' && settings.allowOriginal && settings.mode !== 'block') {
-      if (held.caughtHere) await opts.hooks.untaint(held.files);
-      held.release(held.files, 'original');
+    if (decision.choice === 'original' && mayUploadOriginal) {
+      await releaseOriginal();
       opts.report({ kind: 'original', files: held.files.length });
     } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length &&
       decision.files.every((f) => f instanceof File)) {

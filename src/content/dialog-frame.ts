@@ -2,7 +2,7 @@
 // dialog page in an <iframe>. The site's scripts can reach neither the frame nor the port we talk over.
 
 import browser from 'webextension-polyfill';
-import { DIALOG_PAGE, type CheckRequest, type DialogToGuard, type GuardToDialog, type OutcomeMessage, type DecisionMessage } from '../ui/dialog/protocol';
+import { DIALOG_PAGE, type CheckRequest, type ConnectMessage, type DialogToGuard, type GuardToDialog, type OutcomeMessage, type DecisionMessage } from '../ui/dialog/protocol';
 
 /** The frame must connect within this time, or the check has failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -47,7 +47,6 @@ export class DialogFrame {
   private readonly observer: MutationObserver;
   private port: MessagePort | undefined;
   private pending: GuardToDialog | undefined;
-  private asking = false;
   private closed = false;
   private onOutcome: ((m: OutcomeMessage) => void) | undefined;
   private onDecision: ((m: DecisionMessage) => void) | undefined;
@@ -92,8 +91,9 @@ export class DialogFrame {
     this.port?.close();
     this.port = channel.port1;
     this.port.onmessage = (e: MessageEvent<DialogToGuard>) => this.received(e.data);
-    const nonce = new URL(this.iframe.src).hash.slice(1);
-    this.iframe.contentWindow.postMessage({ type: 'spg-connect', nonce }, new URL(this.iframe.src).origin, [channel.port2]);
+    const src = new URL(this.iframe.src);
+    const connect: ConnectMessage = { type: 'spg-connect', nonce: src.hash.slice(1) };
+    this.iframe.contentWindow.postMessage(connect, src.origin, [channel.port2]);
     if (this.pending) this.port.postMessage(this.pending);
   }
 
@@ -115,7 +115,6 @@ export class DialogFrame {
   }
 
   private show(): void {
-    this.asking = true;
     if (!this.dialog.open) {
       try {
         this.dialog.showModal();
@@ -124,10 +123,6 @@ export class DialogFrame {
       }
     }
     this.iframe.focus();
-  }
-
-  get isAsking(): boolean {
-    return this.asking;
   }
 
   /** Sends the check and waits for the outcome (ask/pass/notice). Rejects with FrameError on failure. */
