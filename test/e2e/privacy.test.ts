@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { inputPayloads, startFolderSelection } from './harness/deliveries';
+import { extensionProfileFiles, extensionStorageDump } from './harness/extension-storage';
 import { PLANTED_TOKENS, PLANTED_TOKENS_WITH_YEAR, identifyingDicom, plantedTokensIn, writeFolder } from './harness/fixture-files';
 import { waitForDialog, type GuardDialog } from './harness/guard-dialog';
 import { extensionId, unpackedExtensionId } from './harness/guarded-browser';
@@ -67,53 +68,9 @@ it('after dialogs were accepted and cancelled, the extension storage holds no pl
 
   const id = dialogExtensionId || extensionId(env.browser.context);
   expect(id, 'the dialog frame and the unpacked-extension id agree').toBe(unpackedExtensionId());
-  const extensionPage = await env.browser.context.newPage();
-  try {
-    await extensionPage.goto(`chrome-extension://${id}/src/ui/dialog/index.html`);
-    const dump = await extensionPage.evaluate(async () => {
-      const out: Record<string, unknown> = { origin: location.origin };
-      const chromeApi = (globalThis as unknown as { chrome?: { storage?: Record<string, { get(keys: null): Promise<unknown> } | undefined> } }).chrome;
-      for (const area of ['local', 'session', 'sync', 'managed']) {
-        try {
-          out[`chrome.storage.${area}`] = chromeApi?.storage?.[area] ? await chromeApi.storage[area]!.get(null) : 'no such area';
-        } catch (error) {
-          out[`chrome.storage.${area}`] = `unreadable: ${String(error)}`;
-        }
-      }
-      out.localStorage = { ...localStorage };
-      out.sessionStorage = { ...sessionStorage };
-      const databases = await indexedDB.databases();
-      const idb: Record<string, unknown> = {};
-      for (const info of databases) {
-        if (!info.name) continue;
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open(info.name as string);
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
-        });
-        for (const store of Array.from(db.objectStoreNames)) {
-          idb[`${info.name}/${store}`] = await new Promise((resolve, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-        }
-        db.close();
-      }
-      out.indexedDB = idb;
-      const cacheBodies: Record<string, string> = {};
-      for (const name of await caches.keys()) {
-        const cache = await caches.open(name);
-        for (const request of await cache.keys()) cacheBodies[`${name} ${request.url}`] = await ((await cache.match(request))?.text() ?? '');
-      }
-      out.caches = cacheBodies;
-      return JSON.stringify(out, (_key, value: unknown) => (value instanceof Blob ? `[Blob ${value.size}]` : value));
-    });
-    expect(JSON.parse(dump).origin, 'the storage was read from the extension origin').toBe(`chrome-extension://${id}`);
-    expect(plantedTokensIn(dump, PLANTED_TOKENS_WITH_YEAR), `planted values in the extension storage: ${dump.slice(0, 2000)}`).toEqual([]);
-  } finally {
-    await extensionPage.close();
-  }
+  const dump = await extensionStorageDump(env.browser.context, id);
+  expect(JSON.parse(dump).origin, 'the storage was read from the extension origin').toBe(`chrome-extension://${id}`);
+  expect(plantedTokensIn(dump, PLANTED_TOKENS_WITH_YEAR), `planted values in the extension storage: ${dump.slice(0, 2000)}`).toEqual([]);
 });
 
 noExtensionRequestsTest(env);
@@ -122,7 +79,7 @@ it("once the browser is closed, the extension's files in the profile hold no pla
   await env.browser.context.close();
   const id = unpackedExtensionId();
   const root = env.browser.userDataDir;
-  const files = listFiles(root).filter((file) => isExtensionStorage(path.relative(root, file), id));
+  const files = extensionProfileFiles(root, id);
   expect(files.length, 'the profile has files to look at').toBeGreaterThan(0);
   const found: string[] = [];
   for (const file of files) {
@@ -134,22 +91,3 @@ it("once the browser is closed, the extension's files in the profile hold no pla
   }
   expect(found, `profile files checked: ${files.length}`).toEqual([]);
 });
-
-function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full) : entry.isFile() ? [full] : [];
-  });
-}
-
-/**
- * Where Chromium keeps what an extension stores: its chrome.storage databases, its origin's IndexedDB,
- * File System and Cache Storage (by id), and the shared localStorage/sessionStorage/storage-bucket
- * databases (no fixture page writes to them, so a planted value there came from the extension), plus the
- * extension's state files and logs.
- */
-function isExtensionStorage(relative: string, id: string): boolean {
-  const shared = /(^|\/)(Local Storage|Session Storage|Storage|Extension State|Extension Rules|Extension Scripts|Local Extension Settings|Sync Extension Settings|Managed Extension Settings|Service Worker|File System|shared_proto_db)\//;
-  return relative.includes(id) || shared.test(relative) || /(^|\/)(Preferences|Secure Preferences|chrome_debug\.log)$/.test(relative);
-}
