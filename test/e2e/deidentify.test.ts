@@ -29,7 +29,7 @@ import {
 import { describeRequests, type FilePart } from './harness/fixture-server';
 import { waitForDialog, type GuardDialog } from './harness/guard-dialog';
 import { extensionId, unpackedExtensionId } from './harness/guarded-browser';
-import { expectHandlersSaw, expectHeld, noExtensionRequestsTest, settle, setUpGuardedSuite } from './harness/upload-path-suite';
+import { cancelAndExpectHeld, expectHandlersSaw, expectHeld, noExtensionRequestsTest, settle, setUpGuardedSuite } from './harness/upload-path-suite';
 
 /**
  * On pages loaded with ?record-files, records every File the page appends to a FormData (what it uploads):
@@ -151,8 +151,6 @@ interface DeidentifiedUpload {
   url: string;
   files: FixtureFile[];
   deliver(scope: Frame): Promise<void>;
-  /** How many file parts the server is to receive (default: one per file). */
-  expectedParts?: number;
 }
 
 /** Hands the files over, chooses the de-identified copy, and returns the file parts that arrived. */
@@ -169,8 +167,7 @@ async function uploadDeidentified(u: DeidentifiedUpload): Promise<FilePart[]> {
   await expectHeld(env, scope, mark, 'while the de-identified copy is offered');
   await dialog.click('deidentify');
   await dialog.waitClosed();
-  const count = u.expectedParts ?? u.files.length;
-  await env.server.waitForFiles(mark, count, 15_000);
+  await env.server.waitForFiles(mark, u.files.length, 15_000);
   await settle(env, 300); // anything sent twice would arrive now
   const parts = env.server.filesSince(mark);
   expect(parts.map((p) => p.filename).sort(), `files received (${describeRequests(env.server.since(mark))})`).toEqual(u.files.map((f) => f.name).sort());
@@ -187,24 +184,18 @@ function partNamed(parts: readonly FilePart[], name: string): FilePart {
 
 // ---- one file, each upload path -----------------------------------------------------------------------
 
+/** Uploads the DICOM originals as de-identified copies and checks each copy that arrived. */
+async function expectCleanCopiesOf(page: string, originals: FixtureFile[], deliver: (scope: Frame, files: FixtureFile[]) => Promise<void>): Promise<void> {
+  const parts = await uploadDeidentified({ url: `${env.server.originA}/${page}`, files: originals, deliver: (scope) => deliver(scope, originals) });
+  for (const original of originals) await expectCleanCopy(partNamed(parts, original.name), original, 'application/dicom');
+}
+
 it('plain file input: the server receives a clean de-identified copy', async () => {
-  const original = identifyingDicom(1);
-  const [part] = await uploadDeidentified({
-    url: `${env.server.originA}/plain-input.html`,
-    files: [original],
-    deliver: (scope) => scope.locator('#file').setInputFiles(inputPayloads([original])),
-  });
-  await expectCleanCopy(part!, original, 'application/dicom');
+  await expectCleanCopiesOf('plain-input.html', [identifyingDicom(1)], (scope, files) => scope.locator('#file').setInputFiles(inputPayloads(files)));
 });
 
 it('drop with a DataTransfer built in the page: the server receives a clean de-identified copy', async () => {
-  const original = identifyingDicom(2);
-  const [part] = await uploadDeidentified({
-    url: `${env.server.originA}/drop-zone.html`,
-    files: [original],
-    deliver: (scope) => dropBuiltInPage(scope, scope.locator('#drop'), [original]),
-  });
-  await expectCleanCopy(part!, original, 'application/dicom');
+  await expectCleanCopiesOf('drop-zone.html', [identifyingDicom(2)], (scope, files) => dropBuiltInPage(scope, scope.locator('#drop'), files));
 });
 
 it('a real drag of two files from disk: the server receives clean de-identified copies, with the name and date of the files on disk', async () => {
@@ -226,43 +217,19 @@ it('a real drag of two files from disk: the server receives clean de-identified 
 });
 
 it('react-dropzone, through its file input: the server receives a clean de-identified copy', async () => {
-  const original = identifyingDicom(5);
-  const [part] = await uploadDeidentified({
-    url: `${env.server.originA}/react-dropzone.html`,
-    files: [original],
-    deliver: (scope) => scope.locator('#dropzone-input').setInputFiles(inputPayloads([original])),
-  });
-  await expectCleanCopy(part!, original, 'application/dicom');
+  await expectCleanCopiesOf('react-dropzone.html', [identifyingDicom(5)], (scope, files) => scope.locator('#dropzone-input').setInputFiles(inputPayloads(files)));
 });
 
 it('react-dropzone, through a drop: the server receives clean de-identified copies', async () => {
-  const originals = [identifyingDicom(6), identifyingDicom(7)];
-  const parts = await uploadDeidentified({
-    url: `${env.server.originA}/react-dropzone.html`,
-    files: originals,
-    deliver: (scope) => dropBuiltInPage(scope, scope.locator('#dropzone'), originals),
-  });
-  for (const original of originals) await expectCleanCopy(partNamed(parts, original.name), original, 'application/dicom');
+  await expectCleanCopiesOf('react-dropzone.html', [identifyingDicom(6), identifyingDicom(7)], (scope, files) => dropBuiltInPage(scope, scope.locator('#dropzone'), files));
 });
 
 it('Dropzone.js, through its hidden input: the server receives a clean de-identified copy', async () => {
-  const original = identifyingDicom(8);
-  const [part] = await uploadDeidentified({
-    url: `${env.server.originA}/dropzone-js.html`,
-    files: [original],
-    deliver: (scope) => scope.locator('input.dz-hidden-input').setInputFiles(inputPayloads([original])),
-  });
-  await expectCleanCopy(part!, original, 'application/dicom');
+  await expectCleanCopiesOf('dropzone-js.html', [identifyingDicom(8)], (scope, files) => scope.locator('input.dz-hidden-input').setInputFiles(inputPayloads(files)));
 });
 
 it('Dropzone.js, through a drop: the server receives clean de-identified copies (one request each)', async () => {
-  const originals = [identifyingDicom(9), identifyingDicom(10)];
-  const parts = await uploadDeidentified({
-    url: `${env.server.originA}/dropzone-js.html`,
-    files: originals,
-    deliver: (scope) => dropBuiltInPage(scope, scope.locator('#dz'), originals),
-  });
-  for (const original of originals) await expectCleanCopy(partNamed(parts, original.name), original, 'application/dicom');
+  await expectCleanCopiesOf('dropzone-js.html', [identifyingDicom(9), identifyingDicom(10)], (scope, files) => dropBuiltInPage(scope, scope.locator('#dz'), files));
 });
 
 // ---- several slices of one series ---------------------------------------------------------------------
@@ -330,10 +297,7 @@ async function expectNoOfferThenCancel(files: FixtureFile[]): Promise<void> {
   expect(await dialog.frame.locator(DEIDENTIFY).count(), `de-identify choices ${waited} (${await dialog.describe()})`).toBe(0);
   expect(await dialog.frame.locator('[data-action="cancel"]').isVisible(), 'Cancel is shown').toBe(true);
   await expectHeld(env, scope, mark, 'while the dialog is open');
-  await dialog.cancel();
-  await dialog.waitClosed();
-  await settle(env);
-  await expectHeld(env, scope, mark, 'after Cancel');
+  await cancelAndExpectHeld(env, scope, mark, dialog);
 }
 
 it('a DICOM file cut short in its header (unreadable): no de-identified copy is offered, and Cancel sends nothing', async () => {

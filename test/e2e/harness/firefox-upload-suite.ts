@@ -23,6 +23,7 @@ import {
   startXvfb,
   waitForFirefoxDialog,
   watchForDialog,
+  type FirefoxDialog,
   type GuardedFirefox,
   type VirtualDisplay,
 } from './firefox-browser';
@@ -179,6 +180,15 @@ async function open(env: FirefoxSuiteEnv, c: FirefoxUploadCase): Promise<void> {
   await env.page.goto(`${env.server.originA}/${c.page}`, { waitUntil: 'load' });
 }
 
+/** Opens the case's page, hands over its identifying files (written to disk) and waits for the dialog. */
+async function deliverIdentifying(env: FirefoxSuiteEnv, c: FirefoxUploadCase): Promise<{ files: FixtureFile[]; mark: number; dialog: FirefoxDialog }> {
+  await open(env, c);
+  const files = c.identifying();
+  const mark = env.server.mark();
+  await c.deliver(env, files, onDisk(env, files));
+  return { files, mark, dialog: await waitForFirefoxDialog(env.page) };
+}
+
 const settle = (ms = QUIET_MS): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The four tests of one upload path. */
@@ -187,11 +197,7 @@ export function firefoxUploadPathTests(env: FirefoxSuiteEnv, c: FirefoxUploadCas
   const expectHeld = (e: FirefoxSuiteEnv, mark: number, when: string): Promise<void> => expectHeldFiles(e, mark, when, inputs);
   describe(c.title, () => {
     it('holds an identifying DICOM while the dialog is open (Cancel has the focus), and Cancel never releases it', async () => {
-      await open(env, c);
-      const files = c.identifying();
-      const mark = env.server.mark();
-      await c.deliver(env, files, onDisk(env, files));
-      const dialog = await waitForFirefoxDialog(env.page);
+      const { mark, dialog } = await deliverIdentifying(env, c);
       expect((await dialog.view())?.focused, `the focused control (${await dialog.describe()})`).toBe('cancel');
       await expectHeld(env, mark, 'while the dialog is open');
       await settle();
@@ -203,11 +209,7 @@ export function firefoxUploadPathTests(env: FirefoxSuiteEnv, c: FirefoxUploadCas
     });
 
     it('releases the exact original bytes after "upload the original" and its confirmation', async () => {
-      await open(env, c);
-      const files = c.identifying();
-      const mark = env.server.mark();
-      await c.deliver(env, files, onDisk(env, files));
-      const dialog = await waitForFirefoxDialog(env.page);
+      const { files, mark, dialog } = await deliverIdentifying(env, c);
       await expectHeld(env, mark, 'while the dialog is open');
       await dialog.uploadOriginal();
       await dialog.waitClosed();
@@ -218,11 +220,7 @@ export function firefoxUploadPathTests(env: FirefoxSuiteEnv, c: FirefoxUploadCas
     });
 
     it('sends a de-identified copy that our engine and dcmdump read as clean after "upload a de-identified copy"', async () => {
-      await open(env, c);
-      const files = c.identifying();
-      const mark = env.server.mark();
-      await c.deliver(env, files, onDisk(env, files));
-      const dialog = await waitForFirefoxDialog(env.page);
+      const { files, mark, dialog } = await deliverIdentifying(env, c);
       await expectHeld(env, mark, 'while the dialog is open');
       const offered = await dialog.waitForAction('deidentify', OFFER_TIMEOUT_MS);
       expect(offered.deidentifyClass, 'the de-identify choice is the primary one').toMatch(/\bprimary\b/);

@@ -12,7 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureFile } from './fixture-files';
 import { describeRequests, startFixtureServer, type FixtureServer } from './fixture-server';
-import { waitForDialog, watchForDialog } from './guard-dialog';
+import { waitForDialog, watchForDialog, type GuardDialog } from './guard-dialog';
 import { launchGuardedBrowser, requestsNotFromFixturePages, type GuardedBrowser } from './guarded-browser';
 
 export interface SuiteEnv {
@@ -122,34 +122,40 @@ export async function settle(env: SuiteEnv, ms = QUIET_MS): Promise<void> {
   await env.page.waitForTimeout(ms);
 }
 
+/** Opens the case's page, hands over its identifying files, waits for the dialog and checks they are held. */
+async function deliverIdentifying(env: SuiteEnv, c: UploadPathCase): Promise<{ scope: Frame; set: FileSet; mark: number; dialog: GuardDialog }> {
+  const scope = await openCase(env, c);
+  const set = c.identifying(env);
+  const mark = env.server.mark();
+  await c.deliver(env, scope, set);
+  const dialog = await waitForDialog(env.page);
+  await expectHeld(env, scope, mark, 'while the dialog is open');
+  return { scope, set, mark, dialog };
+}
+
+/** Cancels the dialog; once it is closed and a quiet while has passed, still nothing was released. */
+export async function cancelAndExpectHeld(env: SuiteEnv, scope: Frame, mark: number, dialog: GuardDialog): Promise<void> {
+  await dialog.cancel();
+  await dialog.waitClosed();
+  await settle(env);
+  await expectHeld(env, scope, mark, 'after Cancel');
+}
+
 /** The three tests of one upload path. */
 export function uploadPathTests(env: SuiteEnv, c: UploadPathCase): void {
   describe(c.title, () => {
     it('holds an identifying DICOM while the dialog is open, and Cancel never releases it', async () => {
-      const scope = await openCase(env, c);
-      const set = c.identifying(env);
-      const mark = env.server.mark();
-      await c.deliver(env, scope, set);
-      const dialog = await waitForDialog(env.page);
-      await expectHeld(env, scope, mark, 'while the dialog is open');
+      const { scope, mark, dialog } = await deliverIdentifying(env, c);
       if (c.pageTriesWhileHeld) {
         await c.pageTriesWhileHeld(env, scope);
         await settle(env);
         await expectHeld(env, scope, mark, 'after the page tried to upload while the dialog was open');
       }
-      await dialog.cancel();
-      await dialog.waitClosed();
-      await settle(env);
-      await expectHeld(env, scope, mark, 'after Cancel');
+      await cancelAndExpectHeld(env, scope, mark, dialog);
     });
 
     it('releases the exact original bytes after "upload the original" and its confirmation', async () => {
-      const scope = await openCase(env, c);
-      const set = c.identifying(env);
-      const mark = env.server.mark();
-      await c.deliver(env, scope, set);
-      const dialog = await waitForDialog(env.page);
-      await expectHeld(env, scope, mark, 'while the dialog is open');
+      const { scope, set, mark, dialog } = await deliverIdentifying(env, c);
       await dialog.uploadOriginal();
       if (c.afterRelease) await c.afterRelease(env, scope);
       await env.server.waitForFiles(mark, set.files.length, 15_000);
