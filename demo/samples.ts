@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { tag, writeDicom, type El } from '../test/fixtures/dicom-writer';
+import { encodeRgbPng } from './png';
 
 /** What a sample is meant to show, for the site's list and the terminal. */
 export type SampleKind = 'identifying' | 'clean-scan' | 'not-medical';
@@ -87,15 +87,22 @@ function kneeSlicePixels(size = 128): Uint8Array {
   return pixels;
 }
 
-const IMAGE_PIXEL_MODULE = (size: number, bitsStored: number): El[] => [
+/** Every sample slice: 128 x 128 grey pixels, 12 of 16 bits stored. */
+const IMAGE_PIXEL_MODULE: El[] = [
   { tag: tag(0x0028, 0x0002), vr: 'US', value: 1 },
   { tag: tag(0x0028, 0x0004), vr: 'CS', value: 'MONOCHROME2' },
-  { tag: tag(0x0028, 0x0010), vr: 'US', value: size },
-  { tag: tag(0x0028, 0x0011), vr: 'US', value: size },
+  { tag: tag(0x0028, 0x0010), vr: 'US', value: 128 },
+  { tag: tag(0x0028, 0x0011), vr: 'US', value: 128 },
   { tag: tag(0x0028, 0x0100), vr: 'US', value: 16 },
-  { tag: tag(0x0028, 0x0101), vr: 'US', value: bitsStored },
-  { tag: tag(0x0028, 0x0102), vr: 'US', value: bitsStored - 1 },
+  { tag: tag(0x0028, 0x0101), vr: 'US', value: 12 },
+  { tag: tag(0x0028, 0x0102), vr: 'US', value: 11 },
   { tag: tag(0x0028, 0x0103), vr: 'US', value: 0 },
+];
+
+/** The CT slices store HU + 1024 (chestSlicePixels). */
+const CT_RESCALE: El[] = [
+  { tag: tag(0x0028, 0x1052), vr: 'DS', value: '-1024' },
+  { tag: tag(0x0028, 0x1053), vr: 'DS', value: '1' },
 ];
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
@@ -127,11 +134,10 @@ function alexCt(): Uint8Array {
     { tag: tag(0x0020, 0x000d), vr: 'UI', value: uid('alex ct study') },
     { tag: tag(0x0020, 0x000e), vr: 'UI', value: uid('alex ct series') },
     { tag: tag(0x0020, 0x0013), vr: 'IS', value: '1' },
-    ...IMAGE_PIXEL_MODULE(128, 12),
+    ...IMAGE_PIXEL_MODULE,
     { tag: tag(0x0028, 0x1050), vr: 'DS', value: '40' },
     { tag: tag(0x0028, 0x1051), vr: 'DS', value: '400' },
-    { tag: tag(0x0028, 0x1052), vr: 'DS', value: '-1024' },
-    { tag: tag(0x0028, 0x1053), vr: 'DS', value: '1' },
+    ...CT_RESCALE,
   ];
   return writeDicom(dataset, { transferSyntax: 'explicit-le', pixelData: { bytes: chestSlicePixels() } });
 }
@@ -154,7 +160,7 @@ function samMr(): Uint8Array {
     { tag: tag(0x0020, 0x000d), vr: 'UI', value: uid('sam mr study') },
     { tag: tag(0x0020, 0x000e), vr: 'UI', value: uid('sam mr series') },
     { tag: tag(0x0020, 0x0013), vr: 'IS', value: '1' },
-    ...IMAGE_PIXEL_MODULE(128, 12),
+    ...IMAGE_PIXEL_MODULE,
   ];
   return writeDicom(dataset, { transferSyntax: 'explicit-le', pixelData: { bytes: kneeSlicePixels() } });
 }
@@ -171,9 +177,8 @@ function anonymousCt(): Uint8Array {
     { tag: tag(0x0020, 0x000d), vr: 'UI', value: uid('anonymous ct study') },
     { tag: tag(0x0020, 0x000e), vr: 'UI', value: uid('anonymous ct series') },
     { tag: tag(0x0020, 0x0013), vr: 'IS', value: '1' },
-    ...IMAGE_PIXEL_MODULE(128, 12),
-    { tag: tag(0x0028, 0x1052), vr: 'DS', value: '-1024' },
-    { tag: tag(0x0028, 0x1053), vr: 'DS', value: '1' },
+    ...IMAGE_PIXEL_MODULE,
+    ...CT_RESCALE,
   ];
   return writeDicom(dataset, { transferSyntax: 'explicit-le', pixelData: { bytes: chestSlicePixels() } });
 }
@@ -182,45 +187,16 @@ function anonymousCt(): Uint8Array {
 function holidayPhoto(): Uint8Array {
   const width = 96;
   const height = 64;
-  const raw = Buffer.alloc((width * 3 + 1) * height);
+  const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
     for (let x = 0; x < width; x++) {
       const sea = y > height * 0.6;
       const sun = (x - 60) ** 2 + (y - 30) ** 2 < 90;
-      const rgb = sun ? [255, 214, 120] : sea ? [20, 60 + y, 120 + y] : [250 - y * 2, 120 + y, 90 + y * 2];
-      raw.set(rgb.map((c) => Math.max(0, Math.min(255, c))), row + 1 + x * 3);
+      const colour = sun ? [255, 214, 120] : sea ? [20, 60 + y, 120 + y] : [250 - y * 2, 120 + y, 90 + y * 2];
+      rgb.set(colour.map((c) => Math.max(0, Math.min(255, c))), (y * width + x) * 3);
     }
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+  return encodeRgbPng(width, height, rgb);
 }
 
 const QUESTIONS = `Questions for my doctor (demo file, nothing medical in it)

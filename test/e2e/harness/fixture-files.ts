@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { encodeRgbPng } from '../../../demo/png';
 import { tag, writeDicom, type El } from '../../fixtures/dicom-writer';
 
 /** The made-up identifying values planted in every identifying fixture. */
@@ -91,41 +91,11 @@ export function identifyingDicom(index = 1, name = `scan-${index}.dcm`): Fixture
 export function pngFile(index = 1, name = `photo-${index}.png`): FixtureFile {
   const width = 8;
   const height = 8;
-  const raw = Buffer.alloc((width * 3 + 1) * height);
+  const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width * 3; x++) raw[row + 1 + x] = (x * 31 + y * 17 + index * 5) & 0xff;
+    for (let x = 0; x < width * 3; x++) rgb[y * width * 3 + x] = (x * 31 + y * 17 + index * 5) & 0xff;
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type RGB
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-  return fixtureFile(name, 'image/png', png);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+  return fixtureFile(name, 'image/png', encodeRgbPng(width, height, rgb));
 }
 
 export function textFile(index = 1, name = `notes-${index}.txt`): FixtureFile {

@@ -3,35 +3,11 @@
 // (cancel, upload-original, confirm-original, deidentify) and its <body> a data-state.
 
 import type { Frame, Page } from 'playwright-core';
+import { dialogFrames, dialogState, isDialogShown } from '../../../demo/browser';
 
-/** The dialog frame's URL contains this. */
-export const DIALOG_URL_PART = '/src/ui/dialog/';
-
-export function dialogFrames(page: Page): Frame[] {
-  return page.frames().filter((frame) => frame.url().includes(DIALOG_URL_PART));
-}
-
-/** True when the frame's element is on screen with a size and its Cancel button is visible. */
-export async function isDialogShown(frame: Frame): Promise<boolean> {
-  if (frame.isDetached()) return false;
-  try {
-    const element = await frame.frameElement();
-    if (!(await element.isVisible())) return false;
-    const box = await element.boundingBox();
-    if (!box || box.width < 20 || box.height < 20) return false;
-    return await frame.locator('[data-action="cancel"]').isVisible();
-  } catch {
-    return false; // detached or navigating while we looked
-  }
-}
-
-export async function dialogState(frame: Frame): Promise<string | null> {
-  try {
-    return await frame.locator('body').getAttribute('data-state', { timeout: 1000 });
-  } catch {
-    return null;
-  }
-}
+// Finding the dialog's frames and telling whether one is shown is the demo's code (demo/browser.ts), so the
+// demo and the tests recognise a shown dialog the same way.
+export { dialogFrames, dialogState, isDialogShown };
 
 export class GuardDialog {
   constructor(

@@ -2,11 +2,11 @@
 // finds the extension's id, and records every network request the browser's pages, frames and workers make,
 // with who made it, so tests can prove the extension's own contexts made none.
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { unpackedExtensionId as unpackedIdOf } from '../../../demo/browser';
 import { EXTENSION_UNDER_TEST } from './extension-build';
 
 export const CHROMIUM = process.env.SPG_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -109,12 +109,9 @@ export function requestsNotFromFixturePages(network: readonly NetworkEntry[], fi
 
 // ---- the extension's id -------------------------------------------------------------------------------
 
-/** The id Chromium gives an unpacked extension: from the manifest's `key` if it has one, else from its path. */
-export function unpackedExtensionId(dist: string = EXTENSION_DIST): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8')) as { key?: string };
-  const input = manifest.key ? Buffer.from(manifest.key, 'base64') : Buffer.from(fs.realpathSync(dist), 'utf8');
-  const hex = createHash('sha256').update(input).digest('hex').slice(0, 32);
-  return [...hex].map((digit) => String.fromCharCode('a'.charCodeAt(0) + parseInt(digit, 16))).join('');
+/** The id Chromium gives the unpacked extension under test (computed as the demo does: demo/browser.ts). */
+export function unpackedExtensionId(): string {
+  return unpackedIdOf(EXTENSION_DIST);
 }
 
 /**
