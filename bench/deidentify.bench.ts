@@ -16,9 +16,8 @@ import vm from 'node:vm';
 import dcmjs from 'dcmjs';
 import { deidentifyFiles } from '../src/core/deidentify';
 import { tag, writeDicom, type El } from '../test/fixtures/dicom-writer';
+import { ctSmallHeaderWithPixelLength, pixelDataElementHeader } from './ct-small';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CORPUS = path.resolve(HERE, '../../shared/corpus');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEY = new Uint8Array(32).fill(11);
 const MB = 1024 * 1024;
@@ -126,12 +125,7 @@ function multiFrameHeader(): Uint8Array {
   ];
   const head = writeDicom(dataset, { transferSyntax: 'explicit-le' });
   // The pixel data element's header; its 1 GiB value is written sparsely after it.
-  const element = Buffer.alloc(12);
-  element.writeUInt16LE(0x7fe0, 0);
-  element.writeUInt16LE(0x0010, 2);
-  element.write('OW', 4, 'latin1');
-  element.writeUInt32LE(PIXEL_BYTES, 8);
-  return Buffer.concat([head, element]);
+  return Buffer.concat([head, pixelDataElementHeader(PIXEL_BYTES)]);
 }
 
 /** Frames that hold a recognisable pattern (the rest of the sparse file reads as zeros). */
@@ -262,23 +256,11 @@ async function largeFile(): Promise<void> {
 
 // ---- 500-file CT series -------------------------------------------------------------------------------
 
-/** CT_small's header (GE, explicit VR little endian, 180 private elements) up to its pixel data, over 512 x 512 16-bit pixels. */
-function ctSlice(pixels: Uint8Array): Buffer {
-  const ct = fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm'));
-  const at = ct.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
-  const element = Buffer.alloc(12);
-  element.writeUInt16LE(0x7fe0, 0);
-  element.writeUInt16LE(0x0010, 2);
-  element.write('OW', 4, 'latin1');
-  element.writeUInt32LE(pixels.length, 8);
-  return Buffer.concat([ct.subarray(0, at), element, pixels]);
-}
-
 /** 500 slices of one series (same patient, study and series), each with its own SOP instance UID. */
 function ctSeries(count: number): Uint8Array<ArrayBuffer>[] {
   const pixels = new Uint8Array(512 * 512 * 2);
   for (let i = 0; i < pixels.length; i += 2) pixels[i] = (i >> 9) & 0xff; // a gentle ramp, not all zeros
-  const template = ctSlice(pixels);
+  const template = Buffer.concat([ctSmallHeaderWithPixelLength(pixels.length), pixels]);
   const uid = Buffer.from('1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322', 'latin1');
   const offsets: number[] = [];
   for (let at = template.indexOf(uid); at >= 0; at = template.indexOf(uid, at + 1)) offsets.push(at);

@@ -4,14 +4,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import dicomParser from 'dicom-parser';
 import dcmjs from 'dcmjs';
 import { scanFile } from '../src/core/scan';
 import { bytesSource, blobSource } from '../src/core/source';
+import { CORPUS, CT_SMALL, ctSmallHeaderWithPixelLength } from './ct-small';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CORPUS = path.resolve(HERE, '../../shared/corpus');
 const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
 type Runner = (bytes: Uint8Array) => Promise<unknown> | unknown;
@@ -71,26 +69,13 @@ async function compare(title: string, files: Uint8Array[]): Promise<void> {
   console.log(`  speed-up over dcmjs: ${(a.perSecond / c.perSecond).toFixed(1)}x (target >= 10x)`);
 }
 
-/** CT_small's header (explicit VR little endian) up to its pixel data, and a pixel data element header of the given length. */
-function ctHeaderWithPixelLength(pixelLength: number): Buffer {
-  const ct = fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm'));
-  const at = ct.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
-  const element = Buffer.alloc(12);
-  element.writeUInt16LE(0x7fe0, 0);
-  element.writeUInt16LE(0x0010, 2);
-  element.write('OW', 4, 'latin1');
-  element.writeUInt32LE(pixelLength, 8);
-  return Buffer.concat([ct.subarray(0, at), element]);
-}
-
 /** A 1 GB multi-frame file: a real header followed by a sparse 1 GiB pixel data element (no disk used). */
 async function largeFileRead(): Promise<void> {
   const pixelLength = 1024 * 1024 * 1024;
   const file = path.join(os.tmpdir(), `spg-bench-1gb-${process.pid}.dcm`);
-  const header = ctHeaderWithPixelLength(pixelLength);
-  const at = header.length - 12;
+  const header = ctSmallHeaderWithPixelLength(pixelLength);
   fs.writeFileSync(file, header);
-  fs.truncateSync(file, at + 12 + pixelLength);
+  fs.truncateSync(file, header.length + pixelLength);
   try {
     const blob = await fs.openAsBlob(file);
     const start = performance.now();
@@ -106,9 +91,9 @@ async function main(): Promise<void> {
   console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}; medians of interleaved rounds, ${MIN_SECONDS} s per runner`);
   // A typical CT slice: CT_small's header (GE, 260 elements, 180 of them private) over 512 x 512 16-bit pixels.
   const pixels = 512 * 512 * 2;
-  const slice = new Uint8Array(Buffer.concat([ctHeaderWithPixelLength(pixels), Buffer.alloc(pixels)]));
+  const slice = new Uint8Array(Buffer.concat([ctSmallHeaderWithPixelLength(pixels), Buffer.alloc(pixels)]));
   await compare('Typical CT slices: CT_small header, 512 x 512 x 16-bit pixels, x 500', Array.from({ length: 500 }, () => slice));
-  const ct = new Uint8Array(fs.readFileSync(path.join(CORPUS, 'public/pydicom/CT_small.dcm')));
+  const ct = new Uint8Array(fs.readFileSync(CT_SMALL));
   await compare('Small CT files: pydicom CT_small.dcm (128 x 128) x 500', Array.from({ length: 500 }, () => ct));
   const publicDir = path.join(CORPUS, 'public');
   const corpus: Uint8Array[] = [];
