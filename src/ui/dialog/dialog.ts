@@ -6,7 +6,6 @@
 // failed or took too long: only Cancel), `done` (a decision was sent, or there was nothing to ask).
 // Values from the files are only ever put into the page with textContent, never parsed as HTML.
 
-import browser from 'webextension-polyfill';
 import { scanFiles } from '../../core/scan';
 import { blobSource } from '../../core/source';
 import type { ScanReport } from '../../core/report';
@@ -20,10 +19,11 @@ import {
   type ExplainedGroup,
   type Explanation,
   displayPath,
-  type Translate,
 } from './explain';
 import { prepareCleanCopies, type CleanCopies } from './clean-copy';
 import { PreviewPanel, picturesToPreview } from './preview';
+import { el, type Child } from '../shared/element';
+import { localizeDocument, t } from '../popup/elements';
 
 /** A scan that takes longer than this is treated as failed (fail closed). */
 const SCAN_TIMEOUT_MS = 60_000;
@@ -39,8 +39,6 @@ const MAX_FAILED_LISTED = 20;
 type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
 
 const UPLOAD_PATHS: ReadonlySet<string> = new Set<UploadPath>(['input', 'folder-input', 'drop', 'paste', 'picker', 'clipboard', 'egress']);
-
-const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions) || key;
 
 interface Current {
   requestId: string;
@@ -288,36 +286,24 @@ function clear(state: State): void {
   setState(state);
 }
 
-type Child = Node | string | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  for (const child of children) {
-    if (child === undefined || child === false) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return node;
-}
-
 function button(action: string, label: string, kind: 'primary' | 'secondary' | 'quiet' | 'danger', onClick: () => void): HTMLButtonElement {
-  const b = h('button', { type: 'button', 'data-action': action, class: `button ${kind}` }, label);
+  const b = el('button', { type: 'button', 'data-action': action, class: `button ${kind}` }, label);
   b.addEventListener('click', onClick);
   return b;
 }
 
 /** A new dialog card (each view is its own alertdialog, so a screen reader announces it when focus moves in). */
 function card(title: string, lead: string, ...body: Child[]): { card: HTMLElement; actions: HTMLElement } {
-  const actions = h('div', { class: 'actions', id: 'spg-actions' });
-  const node = h(
+  const actions = el('div', { class: 'actions', id: 'spg-actions' });
+  const node = el(
     'section',
     { id: 'spg-dialog', class: 'card', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'spg-title', 'aria-describedby': 'spg-lead' },
     // The text scrolls; the choices below it stay in view.
-    h('div', { class: 'card-body', role: 'region', 'aria-labelledby': 'spg-title' },
-      h('header', { class: 'card-header' },
-        h('p', { class: 'brand' }, t('dialog_brand')),
-        h('h1', { id: 'spg-title' }, title),
-        h('p', { id: 'spg-lead', class: 'lead' }, lead)),
+    el('div', { class: 'card-body', role: 'region', 'aria-labelledby': 'spg-title' },
+      el('header', { class: 'card-header' },
+        el('p', { class: 'brand' }, t('dialog_brand')),
+        el('h1', { id: 'spg-title' }, title),
+        el('p', { id: 'spg-lead', class: 'lead' }, lead)),
       ...body),
     actions,
   );
@@ -334,35 +320,35 @@ function updateScrollable(): void {
 }
 
 function renderGroup(group: ExplainedGroup): HTMLElement {
-  const section = h('section', { class: 'group' }, h('h3', { class: 'group-heading' }, h('bdi', {}, group.heading)));
-  for (const line of group.details) section.append(h('p', { class: 'group-detail' }, h('bdi', {}, line)));
+  const section = el('section', { class: 'group' }, el('h3', { class: 'group-heading' }, el('bdi', {}, group.heading)));
+  for (const line of group.details) section.append(el('p', { class: 'group-detail' }, el('bdi', {}, line)));
   if (group.unreadable) {
     section.append(
-      h('div', { class: 'unreadable' },
-        h('p', { class: 'unreadable-text' }, group.unreadable.text),
-        h('p', { class: 'unreadable-reason' }, h('span', { class: 'label' }, t('dialog_reason_label')), ' ', group.unreadable.reasons.join('; '))),
+      el('div', { class: 'unreadable' },
+        el('p', { class: 'unreadable-text' }, group.unreadable.text),
+        el('p', { class: 'unreadable-reason' }, el('span', { class: 'label' }, t('dialog_reason_label')), ' ', group.unreadable.reasons.join('; '))),
     );
   }
   if (group.categories.length > 0) {
-    const list = h('ul', { class: 'categories' });
+    const list = el('ul', { class: 'categories' });
     for (const c of group.categories) {
-      const items = h('ul', { class: 'items' });
+      const items = el('ul', { class: 'items' });
       for (const item of c.items) {
-        items.append(h('li', {},
-          h('span', { class: 'item-label' }, item.label),
+        items.append(el('li', {},
+          el('span', { class: 'item-label' }, item.label),
           item.value !== undefined && ': ',
-          item.value !== undefined && h('bdi', { class: 'value' }, item.value),
-          item.detail !== undefined && h('span', { class: 'item-detail' }, `${item.value !== undefined ? ' — ' : ': '}${item.detail}`),
-          item.spread !== undefined && h('span', { class: 'item-spread' }, ` (${item.spread})`)));
+          item.value !== undefined && el('bdi', { class: 'value' }, item.value),
+          item.detail !== undefined && el('span', { class: 'item-detail' }, `${item.value !== undefined ? ' — ' : ': '}${item.detail}`),
+          item.spread !== undefined && el('span', { class: 'item-spread' }, ` (${item.spread})`)));
       }
-      if (c.more) items.append(h('li', { class: 'more' }, c.more));
-      list.append(h('li', { class: `category severity-${c.severity}` },
-        h('h4', { class: 'category-heading' },
-          h('span', { class: 'category-label' }, c.label),
+      if (c.more) items.append(el('li', { class: 'more' }, c.more));
+      list.append(el('li', { class: `category severity-${c.severity}` },
+        el('h4', { class: 'category-heading' },
+          el('span', { class: 'category-label' }, c.label),
           ' ',
-          h('span', { class: 'severity' }, c.severityLabel)),
+          el('span', { class: 'severity' }, c.severityLabel)),
         items,
-        h('p', { class: 'why' }, h('span', { class: 'label' }, t('dialog_why_label')), ' ', c.why)));
+        el('p', { class: 'why' }, el('span', { class: 'label' }, t('dialog_why_label')), ' ', c.why)));
     }
     section.append(list);
   }
@@ -371,19 +357,19 @@ function renderGroup(group: ExplainedGroup): HTMLElement {
 
 function renderAsking(here: Current): void {
   const x = here.explanation!;
-  const findings = h('section', { class: 'findings', id: 'spg-findings', 'aria-labelledby': 'spg-findings-heading' },
-    h('h2', { id: 'spg-findings-heading', class: 'findings-heading' }, t('dialog_findings_label')),
-    h('ul', { class: 'facts' }, ...x.facts.map((f) => h('li', {}, f))),
-    x.severalPatients !== undefined && h('p', { class: 'several-patients' }, x.severalPatients),
+  const findings = el('section', { class: 'findings', id: 'spg-findings', 'aria-labelledby': 'spg-findings-heading' },
+    el('h2', { id: 'spg-findings-heading', class: 'findings-heading' }, t('dialog_findings_label')),
+    el('ul', { class: 'facts' }, ...x.facts.map((f) => el('li', {}, f))),
+    x.severalPatients !== undefined && el('p', { class: 'several-patients' }, x.severalPatients),
     ...x.groups.map(renderGroup),
-    x.moreGroups !== undefined && h('p', { class: 'more' }, x.moreGroups),
-    x.notShown !== undefined && h('p', { class: 'not-shown' }, x.notShown));
+    x.moreGroups !== undefined && el('p', { class: 'more' }, x.moreGroups),
+    x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown));
   const { actions } = card(x.title, x.lead, findings, previewsOf(here));
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
-    h('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
+    el('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
   );
-  if (here.check?.mode === 'block') actions.append(h('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
+  if (here.check?.mode === 'block') actions.append(el('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
   if (here.check?.allowOriginal) {
     actions.append(button('upload-original', t('dialog_action_upload_original'), 'quiet', () => {
       renderConfirm(here);
@@ -418,18 +404,18 @@ function unavailableNote(copies: Extract<CleanCopies, { available: false }>): HT
   const n = copies.failed.length;
   const note = n === 0 ? t('dialog_deidentify_unavailable_error')
     : n === 1 ? t('dialog_deidentify_unavailable_one') : t('dialog_deidentify_unavailable_many', [String(n)]);
-  const reason = (text: string): HTMLElement => h('span', { class: 'unavailable-reason', lang: 'en' }, text);
+  const reason = (text: string): HTMLElement => el('span', { class: 'unavailable-reason', lang: 'en' }, text);
   const items = n === 0
-    ? [h('li', {}, reason(copies.reason))]
-    : copies.failed.slice(0, MAX_FAILED_LISTED).map((f) => h('li', {}, h('bdi', { class: 'unavailable-path' }, displayPath(f.path)), ': ', reason(f.reason)));
-  if (n > MAX_FAILED_LISTED) items.push(h('li', { class: 'more' }, t('dialog_more_values', [String(n - MAX_FAILED_LISTED)])));
-  return h('div', { class: 'unavailable', id: 'spg-deidentify-unavailable' },
-    h('p', { class: 'unavailable-text' }, note),
-    h('details', { class: 'unavailable-details' },
-      h('summary', {}, t('dialog_deidentify_unavailable_details')),
-      h('p', { class: 'label' }, t('dialog_reason_label')),
+    ? [el('li', {}, reason(copies.reason))]
+    : copies.failed.slice(0, MAX_FAILED_LISTED).map((f) => el('li', {}, el('bdi', { class: 'unavailable-path' }, displayPath(f.path)), ': ', reason(f.reason)));
+  if (n > MAX_FAILED_LISTED) items.push(el('li', { class: 'more' }, t('dialog_more_values', [String(n - MAX_FAILED_LISTED)])));
+  return el('div', { class: 'unavailable', id: 'spg-deidentify-unavailable' },
+    el('p', { class: 'unavailable-text' }, note),
+    el('details', { class: 'unavailable-details' },
+      el('summary', {}, t('dialog_deidentify_unavailable_details')),
+      el('p', { class: 'label' }, t('dialog_reason_label')),
       // Scrolls when long, so it is a tab stop of its own (see focusables).
-      h('ul', { class: 'unavailable-list', tabindex: '0', 'aria-label': t('dialog_deidentify_unavailable_details') }, ...items)));
+      el('ul', { class: 'unavailable-list', tabindex: '0', 'aria-label': t('dialog_deidentify_unavailable_details') }, ...items)));
 }
 
 /** Offers the de-identified copy, as the primary choice (Cancel keeps the default focus), or says why there is none. */
@@ -445,7 +431,7 @@ function fillDeidentifySlot(here: Current): void {
     here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
     here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
   ].filter((c): c is string => typeof c === 'string');
-  const hint = h('p', { class: 'hint', id: 'spg-deidentify-hint' }, [t('dialog_action_deidentify_hint'), ...caveats].join(' '));
+  const hint = el('p', { class: 'hint', id: 'spg-deidentify-hint' }, [t('dialog_action_deidentify_hint'), ...caveats].join(' '));
   const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));
   b.setAttribute('aria-describedby', 'spg-deidentify-hint');
   slot.replaceChildren(b, hint);
@@ -456,10 +442,10 @@ function renderConfirm(here: Current): void {
   const c = explainConfirm(here.explanation!, here.context!, t);
   const contains = c.categories.length > 0 || c.unchecked !== undefined;
   const { actions } = card(c.title, c.body,
-    h('div', { class: 'confirm', id: 'spg-confirm' },
-      contains && h('p', { class: 'confirm-contains' }, t('dialog_confirm_contains')),
-      contains && h('ul', { class: 'confirm-list' }, ...c.categories.map((label) => h('li', {}, label)), c.unchecked !== undefined && h('li', {}, c.unchecked)),
-      h('p', { class: 'confirm-warning' }, c.warning)));
+    el('div', { class: 'confirm', id: 'spg-confirm' },
+      contains && el('p', { class: 'confirm-contains' }, t('dialog_confirm_contains')),
+      contains && el('ul', { class: 'confirm-list' }, ...c.categories.map((label) => el('li', {}, label)), c.unchecked !== undefined && el('li', {}, c.unchecked)),
+      el('p', { class: 'confirm-warning' }, c.warning)));
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     button('back', t('dialog_action_back'), 'secondary', () => {
@@ -543,8 +529,6 @@ window.addEventListener('unhandledrejection', () => dialogFailed());
 
 // ---- start ----------------------------------------------------------------------------------------------
 
-document.documentElement.lang = browser.i18n.getUILanguage();
-document.documentElement.dir = browser.i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
-document.title = t('dialog_page_title');
+localizeDocument('dialog_page_title');
 setState('waiting');
 window.addEventListener('message', onConnect);

@@ -8,6 +8,7 @@ import { readFirstFrame, shrinkFrame, toRgba, type FirstFrame } from '../../core
 import { readZip } from '../../core/zip/zip';
 import { blobSource, type ByteSource } from '../../core/source';
 import type { FileReport, ScanReport } from '../../core/report';
+import { el } from '../shared/element';
 import { displayPath, type Translate } from './explain';
 
 /** Pictures previewed in one upload; the others are counted. */
@@ -96,18 +97,6 @@ async function draw(frame: FirstFrame, canvas: HTMLCanvasElement): Promise<Drawn
   return { ok: true };
 }
 
-type Child = Node | string | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  for (const child of children) {
-    if (child === undefined || child === false) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return node;
-}
-
 /**
  * The previews section of one upload. `add` takes the pictures to preview (again when more become known:
  * those already there stay); `start` reads and draws them one at a time while `active()` stays true.
@@ -124,11 +113,11 @@ export class PreviewPanel {
     private readonly t: Translate,
     private readonly active: () => boolean,
   ) {
-    this.list = h('ul', { class: 'preview-list' });
-    this.more = h('p', { class: 'more preview-more', hidden: '' });
-    this.element = h('section', { class: 'previews', id: 'spg-previews', 'aria-labelledby': 'spg-previews-heading', hidden: '' },
-      h('h2', { id: 'spg-previews-heading', class: 'previews-heading' }, t('dialog_preview_heading')),
-      h('p', { class: 'previews-intro' }, t('dialog_preview_intro')),
+    this.list = el('ul', { class: 'preview-list' });
+    this.more = el('p', { class: 'more preview-more', hidden: '' });
+    this.element = el('section', { class: 'previews', id: 'spg-previews', 'aria-labelledby': 'spg-previews-heading', hidden: '' },
+      el('h2', { id: 'spg-previews-heading', class: 'previews-heading' }, t('dialog_preview_heading')),
+      el('p', { class: 'previews-intro' }, t('dialog_preview_intro')),
       this.list,
       this.more);
   }
@@ -138,10 +127,10 @@ export class PreviewPanel {
       if (this.known.has(target.path)) continue;
       this.known.add(target.path);
       if (this.shown.size >= MAX_PREVIEWS) continue;
-      const item = h('li', { class: 'preview' },
-        h('figure', {},
-          h('div', { class: 'preview-frame' }, h('p', { class: 'preview-status' }, this.t('dialog_preview_loading'))),
-          h('figcaption', {}, h('bdi', {}, displayPath(target.path)))));
+      const item = el('li', { class: 'preview' },
+        el('figure', {},
+          el('div', { class: 'preview-frame' }, el('p', { class: 'preview-status' }, this.t('dialog_preview_loading'))),
+          el('figcaption', {}, el('bdi', {}, displayPath(target.path)))));
       this.shown.set(target.path, { target, item, done: false });
       this.list.append(item);
     }
@@ -175,7 +164,7 @@ export class PreviewPanel {
   private async fill(target: PreviewTarget, item: HTMLLIElement): Promise<void> {
     const frameBox = item.querySelector<HTMLElement>('.preview-frame')!;
     let drawn: Drawn;
-    const canvas = h('canvas', {
+    const canvas = el('canvas', {
       class: 'preview-canvas',
       role: 'img',
       'aria-label': this.t('dialog_preview_label', [displayPath(target.path)]),
@@ -191,8 +180,8 @@ export class PreviewPanel {
       return;
     }
     frameBox.replaceChildren(
-      h('p', { class: 'preview-status' }, this.t('dialog_preview_none')),
-      h('p', { class: 'preview-reason' }, h('span', { class: 'label' }, this.t('dialog_reason_label')), ' ', h('span', { lang: 'en' }, drawn.reason)),
+      el('p', { class: 'preview-status' }, this.t('dialog_preview_none')),
+      el('p', { class: 'preview-reason' }, el('span', { class: 'label' }, this.t('dialog_reason_label')), ' ', el('span', { lang: 'en' }, drawn.reason)),
     );
   }
 }

@@ -1,31 +1,13 @@
-// Small building blocks of the popup and options pages: translated strings (browser.i18n), elements made with text
-// only (never parsed as HTML), and the page's language and direction from the browser's UI language.
+// Small building blocks of the extension pages: translated strings (browser.i18n), elements made with text only
+// (never parsed as HTML; see ../shared/element.ts), and the page's language and direction from the browser's UI language.
 
 import browser from 'webextension-polyfill';
+
+export { el } from '../shared/element';
 
 /** A message from _locales; the key itself when it is missing (a missing string is visible, not blank). */
 export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
-}
-
-type Child = Node | string | null | undefined | false;
-type Attributes = Record<string, string | number | boolean | null | undefined>;
-
-/**
- * An element with attributes and children. Strings become text nodes; `null`, `undefined` and `false` children and
- * attributes are skipped; `true` sets an empty attribute. Event handlers are attached by the caller.
- */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return element;
 }
 
 /** The browser's UI language as a BCP 47 tag, for `lang`, number and list formatting. */
