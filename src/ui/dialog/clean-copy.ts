@@ -11,6 +11,7 @@ import {
   effectiveSettings,
   type DeidentifySettings,
 } from '../../core/settings';
+import type { DeidentificationKeyMessage } from '../../background/protocol';
 
 /** Files whose copy could not be made or verified, by the path shown to the person, with the reason. */
 export interface UncleanedFile {
@@ -35,7 +36,8 @@ async function deidentificationKey(): Promise<Uint8Array> {
   const stored = decodeDeidentificationKey(got[DEIDENTIFICATION_KEY_STORAGE_KEY]);
   if (stored) return stored;
   // Not created yet (the background creates it once): ask for it.
-  const reply = (await browser.runtime.sendMessage({ type: 'spg:deidentification-key' })) as { key?: unknown } | undefined;
+  const ask: DeidentificationKeyMessage = { type: 'spg:deidentification-key' };
+  const reply = (await browser.runtime.sendMessage(ask)) as { key?: unknown } | undefined;
   const key = decodeDeidentificationKey(reply?.key);
   if (!key) throw new Error('no de-identification key');
   return key;

@@ -179,25 +179,15 @@ function siteListEditor(id: string, labelKey: string, addKey: string, removeKey:
   return { list, form, input, render };
 }
 
-const addedSites = siteListEditor(
-  'added-sites',
-  'options_addSiteLabel',
-  'options_addSite',
-  'options_removeSite',
-  'options_noAddedSites',
-  (host) => save((own) => ({ ...own, sites: own.sites.includes(host) ? own.sites : [...own.sites, host] })),
-  (host) => save((own) => ({ ...own, sites: own.sites.filter((s) => s !== host) })),
-);
+/** Adds a host to one of the person's own site lists (once). */
+const addTo = (list: 'sites' | 'exceptions') => (host: string): void =>
+  save((own) => ({ ...own, [list]: own[list].includes(host) ? own[list] : [...own[list], host] }));
+/** Removes a host from one of the person's own site lists. */
+const removeFrom = (list: 'sites' | 'exceptions') => (host: string): void =>
+  save((own) => ({ ...own, [list]: own[list].filter((s) => s !== host) }));
 
-const exceptions = siteListEditor(
-  'exceptions',
-  'options_addExceptionLabel',
-  'options_addException',
-  'options_removeException',
-  'options_noExceptions',
-  (host) => save((own) => ({ ...own, exceptions: own.exceptions.includes(host) ? own.exceptions : [...own.exceptions, host] })),
-  (host) => save((own) => ({ ...own, exceptions: own.exceptions.filter((s) => s !== host) })),
-);
+const addedSites = siteListEditor('added-sites', 'options_addSiteLabel', 'options_addSite', 'options_removeSite', 'options_noAddedSites', addTo('sites'), removeFrom('sites'));
+const exceptions = siteListEditor('exceptions', 'options_addExceptionLabel', 'options_addException', 'options_removeException', 'options_noExceptions', addTo('exceptions'), removeFrom('exceptions'));
 const exceptionsManaged = el('p', { class: 'managed', id: 'exceptions-managed', hidden: true }, t('options_exceptionsManaged'));
 
 const historySummary = el('p', { id: 'history-summary' });
@@ -232,25 +222,26 @@ function setManaged(input: HTMLElement & { disabled: boolean }, note: HTMLElemen
   else input.removeAttribute('aria-describedby');
 }
 
+/** Checks the radio of `value`, and disables the group when the administrator fixed it. */
+function showRadios<T extends string>(group: { radios: Radio<T>[]; fieldset: HTMLFieldSetElement; note: HTMLElement }, value: T, locked: boolean): void {
+  for (const radio of group.radios) {
+    radio.input.checked = value === radio.value;
+    radio.input.disabled = locked;
+  }
+  setManaged(group.fieldset, group.note, locked);
+}
+
 /** Shows the settings in force. */
 function refresh(): void {
   const { settings } = effective;
-  for (const radio of mode.radios) {
-    radio.input.checked = settings.mode === radio.value;
-    radio.input.disabled = isManaged('mode');
-  }
-  setManaged(mode.fieldset, mode.note, isManaged('mode'));
+  showRadios(mode, settings.mode, isManaged('mode'));
   allowOriginal.input.checked = settings.allowOriginal;
   setManaged(allowOriginal.input, allowOriginal.note, isManaged('allowOriginal'), 'allow-original-help');
   for (const option of deidentify) {
     option.input.checked = settings.deidentify[option.name];
     setManaged(option.input, option.note, isManaged(`deidentify.${option.name}`), `deidentify-${option.name}-help`);
   }
-  for (const radio of scope.radios) {
-    radio.input.checked = settings.protection === radio.value;
-    radio.input.disabled = isManaged('protection');
-  }
-  setManaged(scope.fieldset, scope.note, isManaged('protection'));
+  showRadios(scope, settings.protection, isManaged('protection'));
   addedSites.render(settings.sites, settings.enforcedSites);
   const exceptionsLocked = isManaged('exceptions');
   exceptions.render(exceptionsLocked ? [] : settings.exceptions);
