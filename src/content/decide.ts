@@ -7,7 +7,7 @@ import { nothingMedical } from './quick-sniff';
 import { DialogFrame, FrameError } from './dialog-frame';
 import { showNotice } from './notice';
 import type { HooksBridge } from './page-bridge';
-import type { EffectiveSettingsForThisSite } from './settings-client';
+import type { SettingsWatch } from './settings-client';
 import type { GuardEventKind } from '../background/protocol';
 
 function t(key: string, substitutions?: string | string[]): string {
@@ -22,20 +22,25 @@ function failedNotice(): void {
 
 export interface DecideOptions {
   hooks: HooksBridge;
-  /** The settings in force for this frame's top-level site, read when the upload arrives. */
-  settings: () => EffectiveSettingsForThisSite;
+  /** The settings in force for this frame's top-level site. */
+  settings: SettingsWatch;
   /** Counts only, for the popup's "what happened on this site". */
   report: (e: { kind: GuardEventKind; files: number }) => void;
 }
 
 export async function decide(held: HeldUpload, opts: DecideOptions): Promise<void> {
   if (held.files.length === 0) return;
-  const settings = opts.settings();
-  if (!settings.protected) {
+  if (!opts.settings.current().protected) {
     held.release(held.files, 'original');
     return;
   }
   if (await nothingMedical(held.files)) {
+    held.release(held.files, 'original');
+    return;
+  }
+  // Held until the settings were read (the guard fails closed); what the dialog may offer waits for them.
+  const settings = await opts.settings.settled();
+  if (!settings.protected) {
     held.release(held.files, 'original');
     return;
   }

@@ -23,7 +23,7 @@ const hooks = acceptHooks(onHold);
 const settings = watchSettings();
 
 function onHold(held: HeldUpload): void {
-  decide(held, { hooks, settings: () => settings.current(), report: reportGuardEvent }).catch(() => {
+  decide(held, { hooks, settings, report: reportGuardEvent }).catch(() => {
     held.cancel();
     failClosed();
   });

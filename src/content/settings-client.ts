@@ -4,7 +4,8 @@
 // did to the background as counts (`reportGuardEvent`); never a file name or a value.
 //
 // Until both storage areas were read, `current().protected` is true (the guard fails closed); the other values are
-// the person's as soon as storage.local was read (storage.managed can take up to 10 s right after the browser starts).
+// the person's as soon as storage.local was read (storage.managed can take up to 10 s right after the browser starts),
+// so what the dialog offers waits for `settled()`.
 // `watchSettings()` can be called synchronously at document_start.
 
 import browser from 'webextension-polyfill';
@@ -31,6 +32,11 @@ export interface EffectiveSettingsForThisSite {
 export interface SettingsWatch {
   /** The settings in force for this frame now. */
   current(): EffectiveSettingsForThisSite;
+  /**
+   * The settings once both storage areas were read (at once after that): what the dialog may offer follows the
+   * administrator's policy, which can take a few seconds to arrive right after the browser starts.
+   */
+  settled(): Promise<EffectiveSettingsForThisSite>;
 }
 
 const isTopFrame = ((): boolean => {
@@ -77,9 +83,12 @@ function startWatching(): SettingsWatch {
     allowOriginal: settings.allowOriginal,
   });
   let snapshot = compute();
+  let settle: () => void = () => undefined;
+  const bothRead = new Promise<void>((resolve) => (settle = resolve));
   const storedChanged = (): void => {
     settings = effectiveSettings(local, managed).settings;
     snapshot = compute();
+    if (localRead && managedRead) settle();
   };
 
   const readLocal = (): void => {
@@ -147,7 +156,7 @@ function startWatching(): SettingsWatch {
     // The extension was reloaded under this page: the settings stay as they were read.
   }
 
-  return { current: () => snapshot };
+  return { current: () => snapshot, settled: () => bothRead.then(() => snapshot) };
 }
 
 /**
