@@ -309,6 +309,8 @@ describe('settings reach the guard on open pages, without a reload', () => {
     const dialog = await waitForDialog(env.page);
     await expectHeldSince(fixture, mark, seenBefore, 'with protection back on');
     await dialog.frame.locator('[data-action="cancel"]').waitFor();
+    // The de-identified copy is prepared after the dialog shows: the screenshot waits for its button.
+    await dialog.frame.locator('[data-action="deidentify"]').waitFor();
     await env.page.screenshot({ path: path.join(SCREENSHOTS, 'dialog-light.png') });
     await dialog.cancel();
     await dialog.waitClosed();
