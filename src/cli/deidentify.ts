@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  deidentifyFiles,
+  createDeidentifier,
   createDeidentifyKey,
   DEFAULT_DEIDENTIFY_OPTIONS,
   type DeidentifyOptions,
@@ -222,14 +222,15 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
     return 2;
   }
+  // One session for the whole run: the key is imported once and each UID is hashed once.
+  const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options });
   const outcomes: Outcome[] = [];
   for (const [index, job] of jobs.entries()) {
     let outcome: Outcome;
     try {
       const stat = await fs.promises.stat(job.source);
       const blob = await fs.openAsBlob(job.source);
-      const [result] = await deidentifyFiles([{ path: job.display, file: blob }], { key: key.key, options: parsed.options });
-      const r = result!;
+      const r = await deidentifier.deidentify({ path: job.display, file: blob });
       if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
       outcome = { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
     } catch (e) {

@@ -329,8 +329,7 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
  * reason, and its input is never modified.
  */
 export async function deidentifyFiles(inputs: readonly DeidentifyInput[], opts: DeidentifyFilesOptions): Promise<DeidentifyResult[]> {
-  const options: DeidentifyOptions = { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options };
-  const ctx: Context = { options, pseudonyms: await Pseudonyms.create(opts.key) };
+  const deidentifier = await createDeidentifier(opts);
   const results: DeidentifyResult[] = new Array(inputs.length);
   let next = 0;
   let done = 0;
@@ -339,10 +338,21 @@ export async function deidentifyFiles(inputs: readonly DeidentifyInput[], opts: 
   const worker = async (): Promise<void> => {
     while (next < inputs.length) {
       const i = next++;
-      results[i] = await deidentifyOne(inputs[i]!, ctx);
+      results[i] = await deidentifier.deidentify(inputs[i]!);
       opts.onProgress?.(++done, inputs.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_FILES, inputs.length) }, worker));
   return results;
+}
+
+/** One key, options and UID map for many files, cleaned one call at a time (the CLI, file by file). */
+export interface Deidentifier {
+  /** As deidentifyFiles for one file: never throws for a bad file; the input is never modified. */
+  deidentify(input: DeidentifyInput): Promise<DeidentifyResult>;
+}
+
+export async function createDeidentifier(opts: Pick<DeidentifyFilesOptions, 'key' | 'options'>): Promise<Deidentifier> {
+  const ctx: Context = { options: { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options }, pseudonyms: await Pseudonyms.create(opts.key) };
+  return { deidentify: (input) => deidentifyOne(input, ctx) };
 }
