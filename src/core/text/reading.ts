@@ -1,0 +1,105 @@
+// What the text reader (an OCR engine) is given for each box the detector found: the box cut out of the
+// picture in grey, with a margin, scaled so its letters are tall enough to read, encoded as a PGM image
+// that every reader takes; and a fingerprint so the same text drawn in many frames is read once.
+
+import type { Image8, Rect } from './detection';
+
+export interface ReaderCrop {
+  width: number;
+  height: number;
+  /** Grey, row by row. */
+  data: Uint8Array;
+}
+
+/** Crops shorter than this are scaled up for the reader (Tesseract reads best with letters 20-40 px tall). */
+const READ_HEIGHT = 40;
+/** The most a crop is scaled up. */
+const MAX_UPSCALE = 4;
+/** Grey margin around the box, as a share of its height. */
+const MARGIN = 0.25;
+/** The widest crop handed to the reader, in pixels after scaling. */
+const MAX_CROP_WIDTH = 4096;
+
+/** Grey value of pixel `i` (luma for colour). */
+function greyAt(image: Image8, i: number): number {
+  if (image.channels === 1) return image.data[i]!;
+  const o = 3 * i;
+  return Math.round(0.299 * image.data[o]! + 0.587 * image.data[o + 1]! + 0.114 * image.data[o + 2]!);
+}
+
+/** The box, a margin around it, in grey, scaled up (bilinear) when its text is small. */
+export function readerCrop(image: Image8, box: Rect): ReaderCrop {
+  const margin = Math.max(2, Math.round(box.height * MARGIN));
+  const x0 = Math.max(0, box.x - margin);
+  const y0 = Math.max(0, box.y - margin);
+  const x1 = Math.min(image.width, box.x + box.width + margin);
+  const y1 = Math.min(image.height, box.y + box.height + margin);
+  const cw = Math.max(1, x1 - x0);
+  const ch = Math.max(1, y1 - y0);
+  let factor = Math.min(MAX_UPSCALE, Math.max(1, READ_HEIGHT / Math.max(1, box.height)));
+  factor = Math.min(factor, MAX_CROP_WIDTH / cw);
+  factor = Math.max(factor, Math.min(1, MAX_CROP_WIDTH / cw));
+  const width = Math.max(1, Math.round(cw * factor));
+  const height = Math.max(1, Math.round(ch * factor));
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(ch - 1, Math.max(0, (y + 0.5) / factor - 0.5));
+    const ya = Math.floor(sy);
+    const yb = Math.min(ch - 1, ya + 1);
+    const fy = sy - ya;
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(cw - 1, Math.max(0, (x + 0.5) / factor - 0.5));
+      const xa = Math.floor(sx);
+      const xb = Math.min(cw - 1, xa + 1);
+      const fx = sx - xa;
+      const at = (yy: number, xx: number): number => greyAt(image, (y0 + yy) * image.width + x0 + xx);
+      const top = at(ya, xa) * (1 - fx) + at(ya, xb) * fx;
+      const bottom = at(yb, xa) * (1 - fx) + at(yb, xb) * fx;
+      data[y * width + x] = Math.round(top * (1 - fy) + bottom * fy);
+    }
+  }
+  return { width, height, data };
+}
+
+const ascii = new TextEncoder();
+
+/** The crop as a binary PGM file (P5), which Tesseract's image library reads in every build. */
+export function pgmBytes(crop: ReaderCrop): Uint8Array {
+  const head = ascii.encode(`P5\n${crop.width} ${crop.height}\n255\n`);
+  const out = new Uint8Array(head.length + crop.data.length);
+  out.set(head, 0);
+  out.set(crop.data, head.length);
+  return out;
+}
+
+/** A fingerprint of the crop's pixels (FNV-1a over size and samples): equal crops read the same. */
+export function cropKey(crop: ReaderCrop): string {
+  let h = 0x811c9dc5;
+  const mix = (v: number): void => {
+    h ^= v;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  };
+  mix(crop.width & 0xffff);
+  mix(crop.height & 0xffff);
+  let h2 = 0x12345678;
+  for (let i = 0; i < crop.data.length; i++) {
+    mix(crop.data[i]!);
+    h2 = (Math.imul(h2 ^ crop.data[i]!, 0x5bd1e995) + i) >>> 0;
+  }
+  return `${crop.width}x${crop.height}:${h.toString(16)}:${h2.toString(16)}`;
+}
+
+/** The text a reader returned, tidied: one line, runs of spaces collapsed, stray edge punctuation trimmed. */
+export function tidyText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .replace(/^[\s|_~`'".,;:!\-—]+|[\s|_~`'",;!\-—]+$/g, '')
+    .trim();
+}
+
+/** Whether the reader found something that reads as text: two letters or digits, or one it is sure of. */
+export function readsAsText(text: string, confidence: number): boolean {
+  const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  return alnum >= 2 || (alnum === 1 && confidence >= 70);
+}
