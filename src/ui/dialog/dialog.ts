@@ -24,6 +24,7 @@ import { prepareCleanCopies, type CleanCopies } from './clean-copy';
 import { PreviewPanel, picturesToPreview } from './preview';
 import { el, type Child } from '../shared/element';
 import { localizeDocument, t } from '../popup/elements';
+import { TextReader } from '../text/client';
 
 /** A scan that takes longer than this is treated as failed (fail closed). */
 const SCAN_TIMEOUT_MS = 60_000;
@@ -53,6 +54,9 @@ interface Current {
   failed?: 'timeout' | 'error';
   decided: boolean;
 }
+
+/** Reads the text drawn into pictures, in a worker of this page (started on first use). */
+export const textReader = new TextReader();
 
 let port: MessagePort | undefined;
 let current: Current | undefined;
