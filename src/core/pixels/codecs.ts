@@ -11,7 +11,7 @@ export type WasmCodecName = 'libjpeg-turbo' | 'charls' | 'openjpeg' | 'openjph' 
 
 export const WASM_CODECS: readonly WasmCodecName[] = ['libjpeg-turbo', 'charls', 'openjpeg', 'openjph', 'libjxl'];
 
-/** Supplies the bytes of each codec's .wasm file; it is asked at most once per codec while that codec works. */
+/** Supplies the bytes of each codec's .wasm file; it is asked once per codec (again only after a failed answer). */
 export interface CodecHost {
   wasm(name: WasmCodecName): Promise<ArrayBuffer | Uint8Array>;
 }
@@ -67,6 +67,7 @@ const quiet = (): void => {};
 /** The decoders, with each WebAssembly codec loaded on first use and kept for the next frames. */
 export class Codecs {
   private readonly modules = new Map<WasmCodecName, Promise<WasmModule>>();
+  private readonly binaries = new Map<WasmCodecName, Promise<ArrayBuffer | Uint8Array>>();
 
   constructor(private readonly host: CodecHost) {}
 
@@ -74,7 +75,13 @@ export class Codecs {
     let loading = this.modules.get(name);
     if (!loading) {
       loading = (async () => {
-        const [glue, wasm] = await Promise.all([GLUE[name].load(), this.host.wasm(name)]);
+        let binary = this.binaries.get(name);
+        if (!binary) {
+          binary = this.host.wasm(name);
+          binary.catch(() => this.binaries.delete(name));
+          this.binaries.set(name, binary);
+        }
+        const [glue, wasm] = await Promise.all([GLUE[name].load(), binary]);
         // print/printErr: OpenJPEG reports progress on stdout; nothing a codec says is shown.
         return glue.default({ wasmBinary: wasm, print: quiet, printErr: quiet, locateFile: (file: string) => file });
       })();
@@ -142,7 +149,8 @@ export class Codecs {
   /** A JPEG lossless frame (processes 14 and 14 SV1), with jpeg-lossless-decoder-js. */
   async jpegLossless(bytes: Uint8Array): Promise<DecodedImage> {
     const frame = jpegFrameHeader(bytes);
-    if (!frame.lossless) throw new PixelDataError('its JPEG lossless picture holds a different kind of JPEG');
+    // Some writers label a DCT JPEG as lossless: the stream decides.
+    if (!frame.lossless) return this.jpeg(bytes);
     const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
     const size = frame.precision > 8 ? 2 : 1;
     let out: Uint8Array | Uint16Array;

@@ -109,7 +109,6 @@ export class EncapsulatedFrames {
     } else {
       throw new PixelDataError('its compressed picture does not say where each frame starts');
     }
-    if (starts.length < this.frames) throw new PixelDataError('its compressed picture has fewer frames than the file says');
     this.walked = fragments;
     this.frameStarts = starts;
   }
@@ -152,6 +151,7 @@ export class EncapsulatedFrames {
       p += 8 + item.length;
     }
     if (until !== undefined && p !== until) throw damaged();
+    if (out.length === 0) throw new PixelDataError('its compressed picture has no fragments');
     return out;
   }
 
@@ -171,6 +171,7 @@ export class EncapsulatedFrames {
     }
     if (this.frames === 1) return this.readFragments(await this.fragmentsBetween(first, undefined));
     await this.walk();
+    if (index >= this.frameStarts!.length) throw new PixelDataError('its compressed picture has fewer frames than the file says');
     const from = this.frameStarts![index]!;
     const to = this.frameStarts![index + 1] ?? this.walked!.length;
     return this.readFragments(this.walked!.slice(from, to));
