@@ -115,6 +115,7 @@ export class NativeFrames {
     private readonly dataset: ByteSource | ForwardInflater,
     private readonly layout: NativeLayout,
   ) {
+    if (layout.length === 0) throw new PixelDataError('its pixel data is empty');
     if (layout.length < Math.ceil((layout.frames * layout.frameBits) / 8)) {
       throw new PixelDataError('its pixel data is shorter than its rows, columns and frames say');
     }
