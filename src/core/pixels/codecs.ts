@@ -105,8 +105,10 @@ export class Codecs {
       decoder.getEncodedBuffer(bytes.length).set(bytes);
       decoder.decode();
       const info = decoder.getFrameInfo();
-      // A copy: the decoder's buffer lives in the codec's memory and is reused.
-      const data = decoder.getDecodedBuffer().slice();
+      // A copy, as plain bytes (some codecs hand out a clamped or 16-bit view): the buffer lives in the
+      // codec's memory and is reused.
+      const view = decoder.getDecodedBuffer();
+      const data = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
       const interleave = decoder.getInterleaveMode?.();
       return { info: { ...info }, data, ...(interleave !== undefined ? { interleave } : {}) };
     } catch {
