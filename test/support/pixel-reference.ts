@@ -87,8 +87,8 @@ function dumpPixelData(file: string): { dump: string; parts: Uint8Array[] } {
 
 export type DcmtkTool = 'dcmconv' | 'dcmdrle' | 'dcmdjpeg' | 'dcmdjpls';
 
-/** A dcmtk tool's uncompressed (explicit VR little endian) copy of a file, read back as samples. */
-export function dcmtkReference(file: string, tool: DcmtkTool): ReferencePicture {
+/** A dcmtk tool's uncompressed (explicit VR little endian) copy of a file, read back as samples (`only` those frames; the others empty). */
+export function dcmtkReference(file: string, tool: DcmtkTool, only?: ReadonlySet<number>): ReferencePicture {
   const out = fresh(`${tool}.dcm`);
   run(tool, tool === 'dcmconv' ? ['-q', '+te', file, out] : ['-q', file, out], 'dcmtk');
   const { dump, parts } = dumpPixelData(out);
@@ -114,6 +114,10 @@ export function dcmtkReference(file: string, tool: DcmtkTool): ReferencePicture 
   const frameBits = p.rows * p.columns * p.samplesPerPixel * p.bitsAllocated;
   const frames: Int32Array[] = [];
   for (let f = 0; f < frameCount; f++) {
+    if (only && !only.has(f)) {
+      frames.push(new Int32Array(0));
+      continue;
+    }
     if (p.bitsAllocated === 1) {
       // Bit-packed frames run on from each other: unpack from the frame's first bit.
       const first = f * frameBits;

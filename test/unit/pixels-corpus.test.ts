@@ -98,8 +98,9 @@ function mine(frame: NativeFrame): Int32Array {
 async function reference(relative: string, judge: Judge, reader: PixelReader): Promise<ReferencePicture> {
   const file = path.join(CORPUS, relative);
   const rewrap = REWRAP[relative];
-  if (rewrap) return dcmtkReference(await rewrapped(reader, rewrap), judge as DcmtkTool);
-  if (judge !== 'openjpeg' && judge !== 'djxl' && judge !== 'zlib') return dcmtkReference(file, judge);
+  const only = new Set(framesToCompare(reader.frameCount));
+  if (rewrap) return dcmtkReference(await rewrapped(reader, rewrap), judge as DcmtkTool, only);
+  if (judge !== 'openjpeg' && judge !== 'djxl' && judge !== 'zlib') return dcmtkReference(file, judge, only);
   const d = reader.describe();
   const fragments = fragmentsOf(file);
   expect(fragments.length).toBe(d.frames);
@@ -194,6 +195,6 @@ describe('corpus pictures decode as an independent decoder decodes them', () => 
       }
       // Even a lossy decode agrees on nearly every sample.
       expect(differing / total).toBeLessThan(tolerance === 0 ? 1e-12 : 0.2);
-    });
+    }, 120_000);
   }
 });
