@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { PSM } from 'tesseract.js';
 import type { TextEngine } from '../core/text/picture-text';
 import type { DetectorInput } from '../core/text/detection';
 import { pgmBytes, type ReaderCrop } from '../core/text/reading';
@@ -55,8 +56,8 @@ export interface NodeTextEngine extends TextEngine {
 
 /** The Tesseract settings for one line of text per crop. */
 const READER_PARAMETERS = {
-  // 7: treat the image as a single text line.
-  tessedit_pageseg_mode: '7',
+  // A single line of text per crop.
+  tessedit_pageseg_mode: '7' as PSM,
   // No resolution guess and no debug output on stderr.
   user_defined_dpi: '300',
   debug_file: '/dev/null',

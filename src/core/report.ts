@@ -1,7 +1,7 @@
 // The report types shared by the engine, the CLI and the extension: what a scan says about each file.
 
 /** What a file is, decided by its content. Matches the `format` field of the CLI JSON contract. */
-export type FileFormat = 'dicom' | 'dicomdir' | 'nifti' | 'zip' | 'other';
+export type FileFormat = 'dicom' | 'dicomdir' | 'nifti' | 'zip' | 'image' | 'pdf' | 'other';
 
 /**
  * `identifying`: a high or medium finding exists. `clean`: medical, only low findings (or none).
@@ -47,6 +47,42 @@ export interface Finding {
   note?: string;
   /** Set when the finding is a value that repeats an identifying value found elsewhere in the file. */
   repeats?: { tag: string; keyword: string };
+  /** Where in the picture text was read (tag 7FE00010): pixels of the stored image. */
+  region?: FindingRegion;
+  /** For text read in a picture: what of the file's values it repeats and what it looks like. */
+  text?: { repeats: PictureValueKind[]; looksLike: PictureTextShape[] };
+}
+
+/** What of the file's own values a line of picture text repeats. */
+export type PictureValueKind = 'name' | 'identifier' | 'birth-date' | 'date' | 'institution' | 'staff';
+/** What a line of picture text looks like, whatever the file says. */
+export type PictureTextShape = 'name' | 'date' | 'identifier' | 'phone' | 'institution';
+
+/** A rectangle of a picture: `frame` (1-based) for DICOM, `page` (1-based) for documents. */
+export interface FindingRegion {
+  frame?: number;
+  page?: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Every frame the same text was read at this place (when more than one). */
+  frames?: number[];
+}
+
+/** How the text drawn in a file's picture was checked. */
+export interface PictureCheck {
+  /**
+   * `read`: its frames were read (all, or a sample and the rest compared); `series-sample`: files of its
+   * series like it were read and stand for it; `not-read`: it could not be read (`reason`).
+   */
+  status: 'read' | 'series-sample' | 'not-read';
+  frames?: number;
+  framesRead?: number;
+  /** For `series-sample`: the file read in its place. */
+  sample?: string;
+  /** Why it was not read, or not read completely, in plain words. */
+  reason?: string;
 }
 
 /** Who and what a file belongs to, for counting patients, studies and series across an upload. */
@@ -72,6 +108,8 @@ export interface FileReport {
   identity?: FileIdentity;
   /** Reports of the entries of a container (zip), each with its own verdict. */
   entries?: FileReport[];
+  /** How the text in its picture was checked (absent when it was not looked at). */
+  picture?: PictureCheck;
 }
 
 export interface UploadSummary {

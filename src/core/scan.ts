@@ -11,6 +11,9 @@ import type { TextValue } from './dicom/inspect';
 import { readZip, looksLikeZip, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip';
 import { readNifti } from './nifti/nifti';
 import { inflatedSource, gzipSizeHint } from './inflate';
+import { pictureTerms, type PictureTerms } from './text/meaning';
+import type { PictureText } from './text/picture-text';
+import { choosePictures, notCheckedFinding, pictureCheckOf, pictureTextFindings, type PictureCandidate } from './text/picture-findings';
 
 export interface ScanOptions {
   header?: HeaderLimits;
@@ -21,6 +24,34 @@ export interface ScanOptions {
   concurrency?: number;
   /** The largest compressed zip inside a zip that is inflated to be checked (default 512 MiB). */
   nestedZipMaxBytes?: number;
+  /**
+   * Reads the text drawn into pictures (a worker the host runs). Without it the scan reads headers only
+   * and says which pictures may show text, from what their headers say.
+   */
+  pictures?: PictureReading;
+}
+
+/** One picture whose text is to be read. */
+export interface PictureRequest {
+  /** Index of the top-level input the picture is, or is inside of. */
+  input: number;
+  /** As in the report (`archive.zip!dir/IM0001` inside a zip). */
+  path: string;
+  /** The DICOM file's bytes (inflated when it came from a zip entry or a gzip file). */
+  source: ByteSource;
+  /** Whether the picture is inside another file (a zip entry, a gzip file) rather than the input itself. */
+  nested: boolean;
+  /** The file's identifying values, to compare the text with. */
+  terms: PictureTerms;
+}
+
+export interface PictureReading {
+  /** Reads one picture's text; throws when it cannot (the picture then stays "may show text", with the reason). */
+  read(request: PictureRequest): Promise<PictureText>;
+  /** Pictures read at once (default 1). */
+  concurrency?: number;
+  /** Called after each picture read. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ScanInput {
@@ -41,10 +72,28 @@ const FACE_MIN_COVERAGE_MM = 60;
 /** The largest compressed zip inside a zip that is inflated to be checked. */
 const NESTED_ZIP_MAX_BYTES = 512 * 1024 * 1024;
 
+interface ScannedDicom {
+  report: FileReport;
+  facts: DicomFacts;
+  /** Opens the DICOM file's bytes again (its picture is read after every header). */
+  open: () => ByteSource;
+  /** Index of the top-level input it is, or is inside of. */
+  input: number;
+  nested: boolean;
+}
+
 interface Scanned {
   report: FileReport;
   /** DICOM facts of this file and of the DICOM files inside it, for the upload-level checks. */
-  facts: Array<{ report: FileReport; facts: DicomFacts }>;
+  facts: ScannedDicom[];
+}
+
+/** Where a file being scanned came from: which top-level input, and how to open its bytes again. */
+interface Origin {
+  input: number;
+  open: () => ByteSource;
+  /** Inside another file (a zip entry, a gzip file, a NIfTI extension). */
+  nested: boolean;
 }
 
 function messageOf(e: unknown): string {
@@ -82,7 +131,7 @@ function pictureFindings(facts: DicomFacts): Finding[] {
   return out;
 }
 
-async function scanDicom(path: string, source: ByteSource & { bytesRead: number }, sniffed: Extract<Sniffed, { kind: 'dicom' }>, opts: ScanOptions): Promise<Scanned> {
+async function scanDicom(path: string, source: ByteSource & { bytesRead: number }, sniffed: Extract<Sniffed, { kind: 'dicom' }>, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   let header;
   try {
     header = await readDicomHeader(source, sniffed, opts.header ?? DEFAULT_HEADER_LIMITS);
@@ -97,7 +146,7 @@ async function scanDicom(path: string, source: ByteSource & { bytesRead: number 
   const report: FileReport = header.complete
     ? { path, format, verdict: verdictFor(findings), findings, bytesRead: source.bytesRead, size: source.size, identity }
     : { ...unreadable(path, format, source.size, source.bytesRead, header.problem ?? 'its header could not be read', findings), identity };
-  return { report, facts: [{ report, facts: inspection.facts }] };
+  return { report, facts: [{ report, facts: inspection.facts, ...origin }] };
 }
 
 function identityOf(facts: DicomFacts): FileReport['identity'] {
@@ -109,7 +158,7 @@ function identityOf(facts: DicomFacts): FileReport['identity'] {
   };
 }
 
-async function scanNiftiFile(path: string, source: ByteSource & { bytesRead: number }, opts: ScanOptions): Promise<Scanned> {
+async function scanNiftiFile(path: string, source: ByteSource & { bytesRead: number }, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   let nifti;
   try {
     nifti = await readNifti(source);
@@ -128,7 +177,7 @@ async function scanNiftiFile(path: string, source: ByteSource & { bytesRead: num
   for (const ext of nifti.extensions) {
     const tag = `nifti:extension:${ext.code}`;
     if (ext.code === 2) {
-      const inner = await scanDicomBytes(`${path}#extension`, ext.data, opts);
+      const inner = await scanDicomBytes(`${path}#extension`, ext.data, opts, origin.input);
       for (const f of inner.report.findings) findings.push({ ...f, note: f.note ? `${f.note}; in the NIfTI DICOM extension` : 'in the NIfTI DICOM extension' });
       if (inner.report.verdict === 'unreadable' || inner.report.format === 'other') complete = false;
       facts.push(...inner.facts);
@@ -152,16 +201,16 @@ async function scanNiftiFile(path: string, source: ByteSource & { bytesRead: num
   return { report, facts };
 }
 
-async function scanDicomBytes(path: string, bytes: Uint8Array, opts: ScanOptions): Promise<Scanned> {
+async function scanDicomBytes(path: string, bytes: Uint8Array, opts: ScanOptions, input: number): Promise<Scanned> {
   const source = countingSource(bytesSource(bytes));
   const sniffed = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length);
   if (sniffed.kind !== 'dicom') {
     return { report: unreadable(path, 'other', bytes.length, 0, 'the embedded DICOM header is not a DICOM dataset'), facts: [] };
   }
-  return scanDicom(path, source, sniffed, opts);
+  return scanDicom(path, source, sniffed, opts, { input, open: () => bytesSource(bytes), nested: true });
 }
 
-async function scanZipFile(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions): Promise<Scanned> {
+async function scanZipFile(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   const limits = { ...DEFAULT_ZIP_LIMITS, ...opts.zip };
   if (depth > limits.maxDepth) {
     return { report: unreadable(path, 'zip', source.size, source.bytesRead, `zip files are nested more than ${limits.maxDepth} deep`), facts: [] };
@@ -185,7 +234,7 @@ async function scanZipFile(path: string, source: ByteSource & { bytesRead: numbe
         entries.push(unreadable(entryPath, 'zip', entry.size, 0, `it is a compressed zip of ${Math.round(entry.size / 1e6)} MB inside the zip, too large to check`));
         continue;
       }
-      inner = await scanAny(entryPath, opened, depth + 1, opts);
+      inner = await scanAny(entryPath, opened, depth + 1, opts, { input: origin.input, open: () => entry.open(), nested: true });
     } catch (e) {
       inner = { report: unreadable(entryPath, 'other', entry.size, 0, `this entry could not be opened (${messageOf(e)})`), facts: [] };
     }
@@ -208,7 +257,7 @@ async function scanZipFile(path: string, source: ByteSource & { bytesRead: numbe
   return { report, facts };
 }
 
-async function scanGzip(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions): Promise<Scanned> {
+async function scanGzip(path: string, source: ByteSource & { bytesRead: number }, depth: number, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   const maxHeader = (opts.header ?? DEFAULT_HEADER_LIMITS).maxHeaderBytes;
   const sizeHint = await gzipSizeHint(source);
   const inflated = countingSource(inflatedSource(source, { format: 'gzip', maxOutput: maxHeader, ...(sizeHint !== undefined ? { sizeHint } : {}) }));
@@ -220,10 +269,12 @@ async function scanGzip(path: string, source: ByteSource & { bytesRead: number }
   }
   const inner = sniff(head, inflated.size);
   // NIfTI reads its own gzip stream, so it gets the compressed bytes.
-  if (inner.kind === 'nifti') return scanNiftiFile(path, source, opts);
+  if (inner.kind === 'nifti') return scanNiftiFile(path, source, opts, origin);
   if (inner.kind === 'dicom' || inner.kind === 'zip') {
     try {
-      const scanned = await scanAny(path, inflated, depth + 1, opts);
+      // Its picture, read later, needs the whole stream: reopened without the header's limit.
+      const reopen = (): ByteSource => inflatedSource(origin.open(), { format: 'gzip', maxOutput: MAX_GUNZIPPED_PICTURE_BYTES });
+      const scanned = await scanAny(path, inflated, depth + 1, opts, { input: origin.input, open: reopen, nested: true });
       return withPath(scanned, path, source);
     } catch (e) {
       return { report: unreadable(path, 'other', source.size, source.bytesRead, `the compressed file could not be read (${messageOf(e)})`), facts: [] };
@@ -239,7 +290,7 @@ function withPath(scanned: Scanned, path: string, source: ByteSource & { bytesRe
   return scanned;
 }
 
-async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanOptions): Promise<Scanned> {
+async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   const source = countingSource(raw);
   if (source.size === 0) {
     return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: 0, size: 0 }, facts: [] };
@@ -248,13 +299,13 @@ async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanO
   const sniffed = sniff(head, source.size);
   switch (sniffed.kind) {
     case 'dicom':
-      return scanDicom(path, source, sniffed, opts);
+      return scanDicom(path, source, sniffed, opts, origin);
     case 'zip':
-      return scanZipFile(path, source, depth, opts);
+      return scanZipFile(path, source, depth, opts, origin);
     case 'gzip':
-      return scanGzip(path, source, depth, opts);
+      return scanGzip(path, source, depth, opts, origin);
     case 'nifti':
-      return scanNiftiFile(path, source, opts);
+      return scanNiftiFile(path, source, opts, origin);
     default:
       return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: source.bytesRead, size: source.size }, facts: [] };
   }
@@ -262,14 +313,16 @@ async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanO
 
 /** Scans one file. Never throws: a failure becomes an `unreadable` report. */
 export async function scanFile(input: ScanInput, opts: ScanOptions = {}): Promise<FileReport> {
-  const report = await scanOne(input, opts);
+  const report = await scanOne(input, 0, opts);
   addFaceFindings(report.facts);
+  if (opts.pictures) await readPictures(report.facts, opts.pictures);
+  recomputeContainer(report.report);
   return report.report;
 }
 
-async function scanOne(input: ScanInput, opts: ScanOptions): Promise<Scanned> {
+async function scanOne(input: ScanInput, index: number, opts: ScanOptions): Promise<Scanned> {
   try {
-    return await scanAny(input.path, input.source, 0, opts);
+    return await scanAny(input.path, input.source, 0, opts, { input: index, open: () => input.source, nested: false });
   } catch (e) {
     return { report: unreadable(input.path, 'other', input.source.size, 0, `it could not be read (${messageOf(e)})`), facts: [] };
   }
@@ -342,6 +395,78 @@ function recomputeContainer(report: FileReport): void {
   if (report.verdict === 'clean' && report.entries.some((e) => e.verdict === 'identifying')) report.verdict = 'identifying';
 }
 
+/** The largest gzip-compressed DICOM file inflated for its picture to be read. */
+const MAX_GUNZIPPED_PICTURE_BYTES = 1024 * 1024 * 1024;
+
+function isHeaderPictureNote(f: Finding): boolean {
+  return f.category === 'picture-content' && f.tag === '00280301';
+}
+
+/** Puts what was read in a picture into its report, in place of what the header said of it. */
+function applyPictureText(report: FileReport, text: PictureText, sample?: string): void {
+  const found = pictureTextFindings(text);
+  const kept = report.findings.filter((f) => !isHeaderPictureNote(f));
+  if (sample !== undefined) {
+    for (const f of found) f.note = `${f.note ?? 'text drawn into the picture'}; read in ${sample}, a picture of the same series`;
+  }
+  if (!text.complete && text.framesRead.length === 0) {
+    // Nothing could be read: what the header said stays, with the reason.
+    report.findings = [...report.findings, notCheckedFinding(text.problem ?? 'its picture could not be decoded')];
+    report.picture = { status: 'not-read', reason: text.problem ?? 'its picture could not be decoded' };
+  } else {
+    report.findings = [...kept, ...found, ...(text.complete ? [] : [notCheckedFinding(text.problem ?? 'not every frame could be looked at')])];
+    report.picture = sample !== undefined ? { status: 'series-sample', sample, frames: text.frameCount } : pictureCheckOf(text);
+  }
+  if (report.verdict !== 'unreadable') report.verdict = verdictFor(report.findings);
+}
+
+function pictureFailed(report: FileReport, reason: string): void {
+  report.findings = [...report.findings, notCheckedFinding(reason)];
+  report.picture = { status: 'not-read', reason };
+  if (report.verdict !== 'unreadable') report.verdict = verdictFor(report.findings);
+}
+
+/** Reads the text in the pictures of an upload: a sample of each series (choosePictures), each file alone otherwise. */
+async function readPictures(all: readonly ScannedDicom[], reading: PictureReading): Promise<void> {
+  const pictures = all.filter((d) => d.facts.hasPixelData && !d.facts.isDicomdir && d.report.verdict !== 'unreadable');
+  const candidates: PictureCandidate[] = pictures.map((d) => ({
+    ...(d.facts.seriesUids[0] !== undefined ? { series: d.facts.seriesUids[0] } : {}),
+    pixels: (d.facts.rows ?? 0) * (d.facts.columns ?? 0) * (d.facts.numberOfFrames ?? 1),
+    bytes: d.report.size,
+    ...(d.facts.imageType !== undefined ? { imageType: d.facts.imageType } : {}),
+    ...(d.facts.sopClassUid !== undefined ? { sopClass: d.facts.sopClassUid } : {}),
+    ...(d.facts.instanceNumber !== undefined ? { instanceNumber: d.facts.instanceNumber } : {}),
+  }));
+  const { read, standIns } = choosePictures(candidates);
+  const results = new Map<number, PictureText | Error>();
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < read.length) {
+      const index = read[next++]!;
+      const d = pictures[index]!;
+      try {
+        results.set(index, await reading.read({ input: d.input, path: d.report.path, source: d.open(), nested: d.nested, terms: pictureTerms(d.report.findings) }));
+      } catch (e) {
+        results.set(index, e instanceof Error ? e : new Error(messageOf(e)));
+      }
+      reading.onProgress?.(++done, read.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(reading.concurrency ?? 1, read.length)) }, worker));
+  pictures.forEach((d, index) => {
+    const own = results.get(index);
+    if (own instanceof Error) return pictureFailed(d.report, own.message);
+    if (own) return applyPictureText(d.report, own);
+    const standIn = standIns.get(index);
+    const sample = standIn !== undefined ? results.get(standIn) : undefined;
+    if (sample === undefined || sample instanceof Error) {
+      return pictureFailed(d.report, 'the picture read in its place could not be read');
+    }
+    applyPictureText(d.report, sample, pictures[standIn!]!.report.path);
+  });
+}
+
 /** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
 export async function scanFiles(inputs: readonly ScanInput[], opts: ScanOptions = {}): Promise<ScanReport> {
   const results: Scanned[] = new Array(inputs.length);
@@ -350,13 +475,15 @@ export async function scanFiles(inputs: readonly ScanInput[], opts: ScanOptions 
   const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inputs.length)) }, async () => {
     while (next < inputs.length) {
       const i = next++;
-      results[i] = await scanOne(inputs[i]!, opts);
+      results[i] = await scanOne(inputs[i]!, i, opts);
       done++;
       opts.onProgress?.(done, inputs.length);
     }
   });
   await Promise.all(workers);
-  addFaceFindings(results.flatMap((r) => r.facts));
+  const facts = results.flatMap((r) => r.facts);
+  addFaceFindings(facts);
+  if (opts.pictures) await readPictures(facts, opts.pictures);
   const files = results.map((r) => r.report);
   files.forEach(recomputeContainer);
   return { files, summary: summarize(files) };

@@ -7,7 +7,7 @@ import {
   borderColour, boxesFromProbability, detectionScale, detectorInput, mergeBoxes, overlaps, union,
   DEFAULT_DETECTION, type Image8,
 } from '../../src/core/text/detection';
-import { cropKey, pgmBytes, readerCrop, readsAsText, tidyText } from '../../src/core/text/reading';
+import { cropKey, pgmBytes, readerCrop, readsAsText, textShaped, tidyText } from '../../src/core/text/reading';
 
 function grey(width: number, height: number, fill = 0): Image8 {
   return { width, height, channels: 1, data: new Uint8Array(width * height).fill(fill) };
@@ -140,6 +140,15 @@ describe('reader crops', () => {
     expect(readsAsText('| |', 40)).toBe(false);
     expect(readsAsText('L', 90)).toBe(true);
     expect(readsAsText('L', 20)).toBe(false);
-    expect(readsAsText('6L3', 10)).toBe(true);
+    expect(readsAsText('6L3', 10)).toBe(false);
+    expect(readsAsText('6L3', 45)).toBe(true);
+    expect(readsAsText('ed', 37)).toBe(false);
+  });
+
+  it('keeps unreadable boxes shaped like a line of text, not large blocks', () => {
+    expect(textShaped({ width: 120, height: 20 }, { height: 480 })).toBe(true);
+    expect(textShaped({ width: 140, height: 76 }, { height: 240 })).toBe(false);
+    expect(textShaped({ width: 10, height: 30 }, { height: 480 })).toBe(false);
+    expect(textShaped({ width: 300, height: 90 }, { height: 2000 })).toBe(true);
   });
 });

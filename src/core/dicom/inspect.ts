@@ -86,6 +86,13 @@ export interface TextValue {
   finding?: number;
 }
 
+/** A top-level US value, when the element is whole. */
+function topUint16(ds: DataSet, tag: string): number | undefined {
+  const el = ds.elements[tag];
+  if (!el || el.length < 2 || el.dataOffset + 2 > ds.byteArray.length) return undefined;
+  return ds.byteArrayParser.readUint16(ds.byteArray, el.dataOffset);
+}
+
 /** The top-level facts the scan needs beyond the findings. */
 export interface DicomFacts {
   modality?: string;
@@ -100,6 +107,9 @@ export interface DicomFacts {
   seriesUids: string[];
   numberOfFrames?: number;
   sliceThickness?: number;
+  rows?: number;
+  columns?: number;
+  instanceNumber?: number;
   hasPixelData: boolean;
   isDicomdir: boolean;
 }
@@ -426,6 +436,12 @@ export function inspectDataSet(dataSet: DataSet, meta?: DataSet, trailer?: DataS
   assign('bodyPart', '00180015');
   if (Number.isFinite(frames) && frames > 0) facts.numberOfFrames = frames;
   if (Number.isFinite(thickness) && thickness > 0) facts.sliceThickness = thickness;
+  const rows = topUint16(dataSet, 'x00280010');
+  const columns = topUint16(dataSet, 'x00280011');
+  if (rows) facts.rows = rows;
+  if (columns) facts.columns = columns;
+  const instance = Number(topString(dataSet, '00200013', decoder));
+  if (topString(dataSet, '00200013', decoder) !== undefined && Number.isFinite(instance)) facts.instanceNumber = instance;
 
   if (isDicomdir && records?.items) {
     for (const item of records.items) {

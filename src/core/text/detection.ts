@@ -7,7 +7,7 @@ export interface Image8 {
   width: number;
   height: number;
   channels: 1 | 3;
-  data: Uint8Array;
+  data: Uint8Array | Uint8ClampedArray;
 }
 
 /** A rectangle in a picture's pixels. */
@@ -138,31 +138,33 @@ export function detectorInput(image: Image8, settings: DetectionSettings = DEFAU
     for (let v = 0; v < 256; v++) table[v] = (v / 255 - MEAN_BGR[c]!) / STD_BGR[c]!;
     return table;
   });
-  const sums = new Float64Array(3);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
   for (let oy = 0; oy < sh; oy++) {
     const y0 = ys[2 * oy]!;
     const y1 = ys[2 * oy + 1]!;
     for (let ox = 0; ox < sw; ox++) {
       const x0 = xs[2 * ox]!;
       const x1 = xs[2 * ox + 1]!;
-      sums.fill(0);
+      s0 = 0;
+      s1 = 0;
+      s2 = 0;
       for (let y = y0; y < y1; y++) {
         let at = (y * image.width + x0) * channels;
         for (let x = x0; x < x1; x++, at += channels) {
-          if (channels === 1) {
-            sums[0] += src[at]!;
-          } else {
-            sums[0] += src[at]!;
-            sums[1] += src[at + 1]!;
-            sums[2] += src[at + 2]!;
+          s0 += src[at]!;
+          if (channels === 3) {
+            s1 += src[at + 1]!;
+            s2 += src[at + 2]!;
           }
         }
       }
       const n = (y1 - y0) * (x1 - x0);
       const o = (oy + pad) * width + ox + pad;
-      const r = Math.round(sums[0]! / n);
-      const g = channels === 1 ? r : Math.round(sums[1]! / n);
-      const b = channels === 1 ? r : Math.round(sums[2]! / n);
+      const r = Math.round(s0 / n);
+      const g = channels === 1 ? r : Math.round(s1 / n);
+      const b = channels === 1 ? r : Math.round(s2 / n);
       data[o] = norm[0]![b]!;
       data[plane + o] = norm[1]![g]!;
       data[2 * plane + o] = norm[2]![r]!;

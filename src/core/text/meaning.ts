@@ -3,13 +3,10 @@
 // common written form, the institution, a member of staff), or looks like a name, a date, an ID, a phone
 // number or a hospital. Either makes it a high finding; any other text is medium.
 
-import type { Finding, Severity } from '../report';
+import type { Finding, PictureTextShape, PictureValueKind, Severity } from '../report';
 import { identifyingWordsOf } from '../dicom/identifying-terms';
 
-/** What of the file's own values a line repeats. */
-export type PictureValueKind = 'name' | 'identifier' | 'birth-date' | 'date' | 'institution' | 'staff';
-/** What a line looks like, whatever the file says. */
-export type PictureTextShape = 'name' | 'date' | 'identifier' | 'phone' | 'institution';
+export type { PictureTextShape, PictureValueKind };
 
 export interface SimpleDate {
   year: number;

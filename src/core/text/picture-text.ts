@@ -7,7 +7,7 @@ import {
   boxesFromProbability, detectorInput, mergeBoxes, DEFAULT_DETECTION,
   type DetectionSettings, type DetectorInput, type Image8, type Rect, type TextBox,
 } from './detection';
-import { cropKey, readerCrop, readsAsText, tidyText, type ReaderCrop } from './reading';
+import { cropKey, readerCrop, readsAsText, textShaped, tidyText, type ReaderCrop } from './reading';
 import { meaningOf, type PictureTerms, type TextMeaning } from './meaning';
 
 /** What runs the models: the detector's probability map for an input, and the reader's text for crops. */
@@ -112,6 +112,12 @@ function changed(a: ReaderCrop, b: ReaderCrop): boolean {
   return false;
 }
 
+/** Whether two boxes are the same place in two frames (the detector's edges wander by a pixel or two). */
+function samePlace(a: Rect, b: Rect): boolean {
+  const near = (p: number, q: number): boolean => Math.abs(p - q) <= 3;
+  return near(a.x, b.x) && near(a.y, b.y) && near(a.x + a.width, b.x + b.width) && near(a.y + a.height, b.y + b.height);
+}
+
 /** Standard deviation of a crop's grey values: the rendering where text stands out most is read. */
 function contrast(crop: ReaderCrop): number {
   let sum = 0;
@@ -157,7 +163,7 @@ export async function readPictureText(
 
   const addRegion = (frame: number, box: Rect, reading: Reading): void => {
     if (!readsAsText(reading.text, reading.confidence)) {
-      marks.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height });
+      if (textShaped(box, frames)) marks.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height });
       return;
     }
     regions.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height, text: reading.text, confidence: reading.confidence, meaning: meaningOf(reading.text, terms) });
@@ -165,6 +171,7 @@ export async function readPictureText(
 
   /** For each frame read: its boxes and the crop of each, in the rendering they were read from. */
   const known = new Map<number, Array<{ box: TextBox; render: number; crop: ReaderCrop }>>();
+  let lastRead: Array<{ box: TextBox; render: number; crop: ReaderCrop; reading: Reading }> = [];
   for (const [n, index] of toRead.entries()) {
     let renders: Image8[];
     try {
@@ -189,8 +196,15 @@ export async function readPictureText(
       });
       return { box, render: best, crop: crops[best]! };
     });
-    const readings = await readCrops(chosen.map((c) => c.crop));
+    // A box at the same place as one of the frame read before, whose pixels did not change, says the same.
+    const before = lastRead;
+    const reused = chosen.map((c) => before.find((b) => b.render === c.render && samePlace(b.box, c.box) && !changed(readerCrop(renders[b.render]!, b.box), b.crop))?.reading);
+    const fresh = chosen.filter((_, i) => reused[i] === undefined);
+    const freshReadings = await readCrops(fresh.map((c) => c.crop));
+    let k = 0;
+    const readings = chosen.map((_, i) => reused[i] ?? freshReadings[k++]!);
     chosen.forEach((c, i) => addRegion(index, c.box, readings[i]!));
+    lastRead = chosen.map((c, i) => ({ ...c, reading: readings[i]! }));
     known.set(index, chosen);
     result.framesRead.push(index + 1);
     o.onFrame?.(n + 1, toRead.length);

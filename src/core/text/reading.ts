@@ -98,8 +98,20 @@ export function tidyText(text: string): string {
     .trim();
 }
 
-/** Whether the reader found something that reads as text: two letters or digits, or one it is sure of. */
+/**
+ * Whether the reader found something that reads as text: three letters or digits it is not unsure of, or
+ * fewer it is fairly sure of (a short guess at low confidence is the reader seeing shapes in speckle).
+ */
 export function readsAsText(text: string, confidence: number): boolean {
   const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  return alnum >= 2 || (alnum === 1 && confidence >= 70);
+  return (alnum >= 3 && confidence >= 40) || (alnum >= 1 && confidence >= 65);
+}
+
+/**
+ * Whether a box the reader could not make out is still shaped like a line of text (and so masked): no taller
+ * than a tenth of the picture (48 pixels at least), and not much taller than wide. A large block the
+ * detector took for text in a busy picture (colour Doppler, bone) is left alone.
+ */
+export function textShaped(box: { width: number; height: number }, picture: { height: number }): boolean {
+  return box.height <= Math.max(48, picture.height / 10) && box.width >= 0.5 * box.height;
 }
