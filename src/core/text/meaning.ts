@@ -134,6 +134,19 @@ function sameDate(a: SimpleDate, b: SimpleDate): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
+/**
+ * The same date, or one a single misread digit away (a reader's 6 for 8 in 16.06.1976): a birth date is
+ * too identifying to miss over one slip.
+ */
+function nearlySameDate(a: SimpleDate, b: SimpleDate): boolean {
+  const digits = (d: SimpleDate): string => `${String(d.year).padStart(4, '0')}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`;
+  const x = digits(a);
+  const y = digits(b);
+  let differ = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ++;
+  return differ <= 1;
+}
+
 /** OCR's usual confusions inside a token that is mostly digits (O for 0, I or l for 1, S for 5, B for 8). */
 function digitsOf(token: string): string {
   const digits = (token.match(/\d/g) ?? []).length;
@@ -169,6 +182,13 @@ export function datesIn(text: string): SimpleDate[] {
     const b = Number(m[3]);
     push(year(m[4]!), b, a);
     push(year(m[4]!), a, b);
+  }
+  // With a four-digit year, separators the reader mistook for others (16.06:1976) still make a date.
+  for (const m of upper.matchAll(/(?<![\d.:])(\d{1,2})\s?[-./:,]\s?(\d{1,2})\s?[-./:,]\s?((?:19|20)\d\d)(?![\d])/g)) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    push([Number(m[3])], b, a);
+    push([Number(m[3])], a, b);
   }
   for (const m of upper.matchAll(/(?<![\d])(\d{1,2})(?:ST|ND|RD|TH)?[\s\-./]*([\p{L}]{3,9})\.?[\s\-./,]*(\d{4}|\d{2})(?![\d])/gu)) {
     const month = MONTHS[m[2]!];
@@ -247,7 +267,7 @@ export function meaningOf(text: string, terms: PictureTerms): TextMeaning {
   const compactText = compact(digitsText);
   if (terms.identifiers.some((id) => compactText.includes(id) || compactText.includes(compact(digitsOf(id))))) repeats.push('identifier');
   const dates = datesIn(text);
-  if (dates.some((d) => terms.birthDates.some((b) => sameDate(b, d)))) repeats.push('birth-date');
+  if (dates.some((d) => terms.birthDates.some((b) => nearlySameDate(b, d)))) repeats.push('birth-date');
   if (dates.some((d) => terms.otherDates.some((b) => sameDate(b, d)))) repeats.push('date');
   if (hasWord(words, terms.institution)) repeats.push('institution');
   if (hasWord(words, terms.staff)) repeats.push('staff');

@@ -27,7 +27,20 @@ function greyAt(image: Image8, i: number): number {
   return Math.round(0.299 * image.data[o]! + 0.587 * image.data[o + 1]! + 0.114 * image.data[o + 2]!);
 }
 
-/** The box, a margin around it, in grey, scaled up (bilinear) when its text is small. */
+/** The values stretched so the 1st and 99th percentiles become black and white. */
+function stretch(data: Uint8Array): void {
+  const histogram = new Uint32Array(256);
+  for (const value of data) histogram[value]!++;
+  const cut = Math.floor(data.length * 0.01);
+  let lo = 0;
+  for (let n = 0; lo < 255 && n + histogram[lo]! <= cut; lo++) n += histogram[lo]!;
+  let hi = 255;
+  for (let n = 0; hi > 0 && n + histogram[hi]! <= cut; hi--) n += histogram[hi]!;
+  if (hi - lo < 8) return;
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(((data[i]! - lo) * 255) / (hi - lo))));
+}
+
+/** The box, a margin around it, in grey, contrast stretched, scaled up (bilinear) when its text is small. */
 export function readerCrop(image: Image8, box: Rect): ReaderCrop {
   const margin = Math.max(2, Math.round(box.height * MARGIN));
   const x0 = Math.max(0, box.x - margin);
@@ -36,6 +49,9 @@ export function readerCrop(image: Image8, box: Rect): ReaderCrop {
   const y1 = Math.min(image.height, box.y + box.height + margin);
   const cw = Math.max(1, x1 - x0);
   const ch = Math.max(1, y1 - y0);
+  const source = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) source[y * cw + x] = greyAt(image, (y0 + y) * image.width + x0 + x);
+  stretch(source);
   let factor = Math.min(MAX_UPSCALE, Math.max(1, READ_HEIGHT / Math.max(1, box.height)));
   factor = Math.min(factor, MAX_CROP_WIDTH / cw);
   factor = Math.max(factor, Math.min(1, MAX_CROP_WIDTH / cw));
@@ -52,9 +68,8 @@ export function readerCrop(image: Image8, box: Rect): ReaderCrop {
       const xa = Math.floor(sx);
       const xb = Math.min(cw - 1, xa + 1);
       const fx = sx - xa;
-      const at = (yy: number, xx: number): number => greyAt(image, (y0 + yy) * image.width + x0 + xx);
-      const top = at(ya, xa) * (1 - fx) + at(ya, xb) * fx;
-      const bottom = at(yb, xa) * (1 - fx) + at(yb, xb) * fx;
+      const top = source[ya * cw + xa]! * (1 - fx) + source[ya * cw + xb]! * fx;
+      const bottom = source[yb * cw + xa]! * (1 - fx) + source[yb * cw + xb]! * fx;
       data[y * width + x] = Math.round(top * (1 - fy) + bottom * fy);
     }
   }
