@@ -6,14 +6,18 @@
 import { Zip, ZipDeflate, ZipPassThrough, gzipSync } from 'fflate';
 import type { FileFormat, FileReport, Finding } from './report';
 import { verdictFor } from './report';
-import { scanFile } from './scan';
+import { scanFile, type PictureRequest } from './scan';
+import type { PictureTerms } from './text/meaning';
+import type { PictureText } from './text/picture-text';
+import type { Codecs } from './pixels/codecs';
+import type { Region } from './pixels/mask';
 import { blobSource, bytesSource, type ByteSource } from './source';
 import { sniff, SNIFF_BYTES } from './sniff';
 import { readZip, DEFAULT_ZIP_LIMITS, UnsupportedEntryError } from './zip/zip';
 import { readNifti } from './nifti/nifti';
 import { inflatedSource } from './inflate';
 import { Pseudonyms, createRandomKey } from './pseudonym';
-import { deidentifyDicom, DeidentifyError, blobPart, type ByteOrigin } from './dicom/deidentify-dicom';
+import { deidentifyDicom, DeidentifyError, blobPart, type ByteOrigin, type PixelPlan } from './dicom/deidentify-dicom';
 import { ExpectedFindings } from './dicom/expected-findings';
 import { DEFAULT_PROFILE_OPTIONS, type ProfileOptions } from './dicom/profile-actions';
 
@@ -49,6 +53,8 @@ export interface DeidentifyResult {
   pictureMayShowText?: boolean;
   /** A face could be rebuilt from the picture (head CT or MR), which header cleaning cannot change. */
   faceMayBeRebuilt?: boolean;
+  /** The text in the picture was masked (Clean Pixel Data): regions filled, frames written. */
+  pictureMasked?: { regions: number; frames: number };
 }
 
 export interface DeidentifyFilesOptions {
@@ -56,6 +62,31 @@ export interface DeidentifyFilesOptions {
   key: Uint8Array;
   options?: Partial<DeidentifyOptions>;
   onProgress?: (done: number, total: number) => void;
+  /** The Clean Pixel Data option: text in the pictures masked. Absent: pictures are carried over unchanged. */
+  pictures?: PictureCleaning;
+}
+
+/** How the text drawn into pictures is masked, and how a copy's picture is checked again. */
+export interface PictureCleaning {
+  /**
+   * What to mask in the picture of the file at `path` (as the scan reported it: `archive.zip!IM1` inside a
+   * zip): its text regions, and whether its text was read at all. Undefined: nothing is known of it.
+   */
+  planFor(path: string): PicturePlan | undefined;
+  /** Reads the text in a cleaned copy's picture (the scan's reader); the copy is withheld when identifying text is read. */
+  verify?: (request: PictureRequest) => Promise<PictureText>;
+  /** Decoders for compressed pictures. */
+  codecs?: Codecs;
+  /** Also black out everything outside the regions of an ultrasound picture (its scanner's screen). */
+  outsideUltrasoundRegions?: boolean;
+  /** Pixels added around each region (default 2). */
+  margin?: number;
+}
+
+export interface PicturePlan {
+  regions: readonly Region[];
+  /** The picture's text was read (every frame, a sample of them, or a picture of its series standing in). */
+  checked: boolean;
 }
 
 /** 32 random bytes (crypto.getRandomValues) for a new de-identification key. */
@@ -77,11 +108,36 @@ interface Cleaned {
   expected: Map<string, ExpectedFindings>;
   /** Report paths of the medical files that were cleaned: their copies must read back as medical. */
   medical: Set<string>;
+  /** The original's identifying values per cleaned DICOM file, to look for in the copy's picture. */
+  terms: Map<string, PictureTerms>;
+  /** Masked pictures: regions and frames, summed over the files inside. */
+  masked?: { regions: number; frames: number };
 }
 
 interface Context {
   options: DeidentifyOptions;
   pseudonyms: Pseudonyms;
+  pictures?: PictureCleaning;
+}
+
+/** The Clean Pixel Data plan of one DICOM file. */
+function pixelPlan(path: string, ctx: Context): PixelPlan | undefined {
+  const pictures = ctx.pictures;
+  if (!pictures) return undefined;
+  const plan = pictures.planFor(path);
+  return {
+    regions: plan?.regions ?? [],
+    checked: plan?.checked ?? false,
+    margin: pictures.margin ?? 2,
+    outsideUltrasoundRegions: pictures.outsideUltrasoundRegions ?? false,
+    ...(pictures.codecs ? { codecs: pictures.codecs } : {}),
+  };
+}
+
+function addMasked(a: Cleaned['masked'], b: Cleaned['masked']): Cleaned['masked'] {
+  if (!a) return b;
+  if (!b) return a;
+  return { regions: a.regions + b.regions, frames: a.frames + b.frames };
 }
 
 function messageOf(e: unknown): string {
@@ -103,12 +159,15 @@ async function cleanAny(path: string, origin: ByteOrigin, depth: number, ctx: Co
   const sniffed = sniff(await source.read(0, SNIFF_BYTES), source.size);
   switch (sniffed.kind) {
     case 'dicom': {
-      const cleaned = await deidentifyDicom(origin, sniffed, ctx);
+      const plan = pixelPlan(path, ctx);
+      const cleaned = await deidentifyDicom(origin, sniffed, { options: ctx.options, pseudonyms: ctx.pseudonyms, ...(plan ? { pixels: plan } : {}) });
       return {
         output: cleaned.output,
         format: cleaned.isDicomdir ? 'dicomdir' : 'dicom',
         expected: new Map([[path, cleaned.expected]]),
         medical: new Set([path]),
+        terms: new Map([[path, cleaned.terms]]),
+        ...(cleaned.pixels ? { masked: { regions: cleaned.pixels.regions, frames: cleaned.pixels.frames } } : {}),
       };
     }
     case 'zip':
@@ -152,6 +211,8 @@ async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Co
   });
   const expected = new Map<string, ExpectedFindings>();
   const medical = new Set<string>();
+  const terms = new Map<string, PictureTerms>();
+  let masked: Cleaned['masked'];
   for (const [index, entry] of archive.entries.entries()) {
     if (entry.isDirectory) {
       const dir = new ZipPassThrough(entry.path.endsWith('/') ? entry.path : `${entry.path}/`);
@@ -176,6 +237,8 @@ async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Co
         bytes = await blobBytes(inner.output);
         for (const [k, v] of inner.expected) expected.set(k, v);
         for (const m of inner.medical) medical.add(m);
+        for (const [k, v] of inner.terms) terms.set(k, v);
+        masked = addMasked(masked, inner.masked);
       }
     } catch (e) {
       if (e instanceof DeidentifyError) throw new DeidentifyError(`entry ${index + 1} of the zip: ${e.message}`);
@@ -190,7 +253,7 @@ async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Co
   if (medical.size === 0) return 'not-medical';
   zip.end();
   if (failure) throw new DeidentifyError(`the cleaned zip could not be written (${failure.message})`);
-  return { output: new Blob(chunks.map(blobPart)), format: 'zip', expected, medical };
+  return { output: new Blob(chunks.map(blobPart)), format: 'zip', expected, medical, terms, ...(masked ? { masked } : {}) };
 }
 
 /** NIfTI text fields at [offset, length] in each version's header (nifti1.h, nifti2.h). */
@@ -225,7 +288,7 @@ async function cleanNifti(path: string, origin: ByteOrigin): Promise<Cleaned> {
   if (singleFile && keep < source.size) {
     tail.push(blobPart(origin.blob ? origin.blob.slice(keep) : await source.read(keep, source.size)));
   }
-  return { output: new Blob([blobPart(head), ...tail]), format: 'nifti', expected: new Map(), medical: new Set([path]) };
+  return { output: new Blob([blobPart(head), ...tail]), format: 'nifti', expected: new Map(), medical: new Set([path]), terms: new Map() };
 }
 
 function flatten(report: FileReport): FileReport[] {
@@ -239,6 +302,7 @@ interface Judgement {
 }
 
 const PICTURE_NOTE = 'the picture itself was not changed: look at it before uploading';
+const PIXEL_DATA = '7FE00010';
 
 /** Checks the scan of a cleaned copy; lowers what was left on purpose and says what else remains. */
 function judge(report: FileReport, cleaned: Cleaned): Judgement {
@@ -257,7 +321,19 @@ function judge(report: FileReport, cleaned: Cleaned): Judgement {
     const expected = cleaned.expected.get(r.path);
     for (const f of r.findings) {
       if (f.severity === 'low') continue;
-      if (f.category === 'picture-content' && f.tag === '00280301') {
+      if (f.category === 'picture-content' && f.tag === PIXEL_DATA && f.value === undefined) {
+        // The copy's picture could not be read: nobody knows what it shows.
+        judgement.pictureMayShowText = true;
+      } else if (f.category === 'picture-content' && f.tag === PIXEL_DATA) {
+        if (f.severity === 'high') {
+          judgement.problem = `identifying text was still read in its picture after masking (${f.text?.repeats.length ? 'it repeats the patient\'s details' : 'it looks like a name, date, ID or phone number'})`;
+          return judgement;
+        }
+        // Text the person chose to keep, or that looks like nothing identifying.
+        f.note = 'text left in the picture: it does not look identifying';
+        f.severity = 'low';
+        continue;
+      } else if (f.category === 'picture-content' && f.tag === '00280301') {
         judgement.pictureMayShowText = true;
       } else if (f.category === 'face') {
         judgement.faceMayBeRebuilt = true;
@@ -307,7 +383,13 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
     return { path, status: 'failed', reason };
   }
   if (cleaned === 'not-medical') return { path, status: 'not-medical', output: file, format: 'other' };
-  const verification = await scanFile({ path, source: blobSource(cleaned.output) });
+  const verify = ctx.pictures?.verify;
+  const done = cleaned;
+  const verification = await scanFile(
+    { path, source: blobSource(cleaned.output) },
+    // The copy's pictures are read again, with the original's values to look for (the copy has none left).
+    verify ? { pictures: { read: (request) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {},
+  );
   const judgement = judge(verification, cleaned);
   if (judgement.problem !== undefined) {
     return { path, status: 'failed', reason: judgement.problem, verification, format: cleaned.format };
@@ -320,6 +402,7 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
     format: cleaned.format,
     ...(judgement.pictureMayShowText ? { pictureMayShowText: true } : {}),
     ...(judgement.faceMayBeRebuilt ? { faceMayBeRebuilt: true } : {}),
+    ...(cleaned.masked ? { pictureMasked: cleaned.masked } : {}),
   };
 }
 
@@ -352,7 +435,11 @@ export interface Deidentifier {
   deidentify(input: DeidentifyInput): Promise<DeidentifyResult>;
 }
 
-export async function createDeidentifier(opts: Pick<DeidentifyFilesOptions, 'key' | 'options'>): Promise<Deidentifier> {
-  const ctx: Context = { options: { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options }, pseudonyms: await Pseudonyms.create(opts.key) };
+export async function createDeidentifier(opts: Pick<DeidentifyFilesOptions, 'key' | 'options' | 'pictures'>): Promise<Deidentifier> {
+  const ctx: Context = {
+    options: { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options },
+    pseudonyms: await Pseudonyms.create(opts.key),
+    ...(opts.pictures ? { pictures: opts.pictures } : {}),
+  };
   return { deidentify: (input) => deidentifyOne(input, ctx) };
 }

@@ -83,6 +83,11 @@ export interface PictureCheck {
   sample?: string;
   /** Why it was not read, or not read completely, in plain words. */
   reason?: string;
+  /**
+   * Boxes the detector found whose text could not be made out (not findings, but masked in a de-identified
+   * copy with the text): pixels of the stored image, the frame (1-based) where first seen.
+   */
+  marks?: FindingRegion[];
 }
 
 /** Who and what a file belongs to, for counting patients, studies and series across an upload. */

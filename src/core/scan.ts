@@ -13,7 +13,7 @@ import { readNifti } from './nifti/nifti';
 import { inflatedSource, gzipSizeHint } from './inflate';
 import { pictureTerms, type PictureTerms } from './text/meaning';
 import type { PictureText } from './text/picture-text';
-import { choosePictures, notCheckedFinding, pictureCheckOf, pictureTextFindings, type PictureCandidate } from './text/picture-findings';
+import { choosePictures, notCheckedFinding, pictureCheckOf, pictureMarks, pictureTextFindings, type PictureCandidate } from './text/picture-findings';
 
 export interface ScanOptions {
   header?: HeaderLimits;
@@ -416,6 +416,8 @@ function applyPictureText(report: FileReport, text: PictureText, sample?: string
   } else {
     report.findings = [...kept, ...found, ...(text.complete ? [] : [notCheckedFinding(text.problem ?? 'not every frame could be looked at')])];
     report.picture = sample !== undefined ? { status: 'series-sample', sample, frames: text.frameCount } : pictureCheckOf(text);
+    const marks = pictureMarks(text);
+    if (marks.length > 0) report.picture.marks = marks;
   }
   if (report.verdict !== 'unreadable') report.verdict = verdictFor(report.findings);
 }

@@ -23,6 +23,11 @@ import { bytesSource, concatBytes, sliceSource, type ByteSource } from '../sourc
 import type { DatasetEncoding } from '../sniff';
 import { inflateRawLimited } from '../inflate';
 import { CID_7050 } from '../../data/cid7050';
+import { cleanPixels, PixelCleaningError, type CleanedPixels } from './clean-pixels';
+import { embeddedOverlayBitPositions, type Region } from '../pixels/mask';
+import { ultrasoundRegions } from './ultrasound-regions';
+import type { Codecs } from '../pixels/codecs';
+import { pictureTerms, type PictureTerms } from '../text/meaning';
 
 /** The file cannot be de-identified; the message says why in plain words and never holds a value. */
 export class DeidentifyError extends Error {
@@ -38,6 +43,21 @@ export interface ByteOrigin {
 export interface DicomCleanConfig {
   options: ProfileOptions;
   pseudonyms: Pseudonyms;
+  /** The Clean Pixel Data option for this file: what to mask in its picture. Absent: the picture is carried over. */
+  pixels?: PixelPlan;
+}
+
+/** What to do to one file's picture. */
+export interface PixelPlan {
+  /** Text regions to fill in every frame (pixels of the stored image). */
+  regions: readonly Region[];
+  /** Pixels added around each region. */
+  margin: number;
+  /** The text in the picture was read (all of it, or by a sample of its series): it may be declared clean. */
+  checked: boolean;
+  /** Also black out everything outside the ultrasound regions the file lists. */
+  outsideUltrasoundRegions: boolean;
+  codecs?: Codecs;
 }
 
 export interface CleanedDicom {
@@ -45,6 +65,10 @@ export interface CleanedDicom {
   /** What was left on purpose, for the check of the output. */
   expected: ExpectedFindings;
   isDicomdir: boolean;
+  /** The picture was cleaned (Clean Pixel Data): how many regions were filled. */
+  pixels?: { regions: number; frames: number; decompressed: boolean };
+  /** The original's identifying values, to look for in the copy's picture. */
+  terms: PictureTerms;
 }
 
 /** The implementation class UID of the de-identifier's output (a 2.25 UUID-derived root of its own). */
@@ -71,14 +95,14 @@ const OPTION_CODES: ReadonlyArray<[keyof ProfileOptions, string]> = [
   ['retainInstitutionIdentity', '113112'],
 ];
 
-/** The CID 7050 codes of the profile and the options used, in code order. */
-export function methodCodes(options: ProfileOptions): string[] {
-  return ['113100', ...OPTION_CODES.filter(([option]) => options[option]).map(([, code]) => code)];
+/** The CID 7050 codes of the profile and the options used, in code order (113101: Clean Pixel Data). */
+export function methodCodes(options: ProfileOptions, cleanPixelData = false): string[] {
+  return ['113100', ...(cleanPixelData ? ['113101'] : []), ...OPTION_CODES.filter(([option]) => options[option]).map(([, code]) => code)];
 }
 
 /** Patient Identity Removed, De-identification Method (and its code sequence), Longitudinal Temporal Information Modified. */
-export function deidentificationElements(options: ProfileOptions): OutElement[] {
-  const items = methodCodes(options).map((code) => {
+export function deidentificationElements(options: ProfileOptions, cleanPixelData = false): OutElement[] {
+  const items = methodCodes(options, cleanPixelData).map((code) => {
     const entry = CID_7050.find((c) => c.code === code)!;
     return {
       elements: [
@@ -241,12 +265,37 @@ export async function deidentifyDicom(
     ...(layout ? { onItem: layout.onItem, onElement: layout.onElement } : {}),
   };
   const cleaner = new DatasetCleaner(env);
-  const main = cleaner.cleanTop(ds, header.encoding);
+  let main = cleaner.cleanTop(ds, header.encoding);
   const trailerOut = trailer ? cleaner.cleanTop(trailer, header.encoding, cleaner.charsetOf(ds)) : [];
   if (cleaner.problems.length > 0) throw new DeidentifyError(`it could not be cleaned completely: ${cleaner.problems[0]}`);
-  if (!isDicomdir) main.push(...deidentificationElements(options));
 
-  const { enc, transferSyntax } = outputEncoding(header.transferSyntax, header.encoding);
+  // Clean Pixel Data: the picture's text regions filled, overlay bits cleared, in every frame.
+  const plan = config.pixels;
+  let cleanedPixels: CleanedPixels | undefined;
+  if (plan && pixel && !isDicomdir) {
+    const keepOnly = plan.outsideUltrasoundRegions ? ultrasoundRegions(ds) : undefined;
+    const needed = plan.regions.length > 0 || embeddedOverlayBitPositions(ds).length > 0 || (keepOnly !== undefined && keepOnly.length > 0);
+    if (needed) {
+      try {
+        cleanedPixels = await cleanPixels(source, header, plan.codecs, {
+          regions: plan.regions,
+          margin: plan.margin,
+          ...(keepOnly && keepOnly.length > 0 ? { keepOnly } : {}),
+        });
+      } catch (e) {
+        throw new DeidentifyError(e instanceof PixelCleaningError ? e.message : 'its picture could not be cleaned');
+      }
+      main = withAttributes(main, cleanedPixels.attributes, cleanedPixels.drop);
+    }
+    // The picture was read and every region found is masked: the copy shows no burned-in text. (If the
+    // copy's own check disagrees, it is withheld.)
+    if (plan.checked) main = withAttributes(main, [textElement(0x00280301, 'CS', 'NO')], []);
+  }
+  if (!isDicomdir) main.push(...deidentificationElements(options, plan?.checked === true && !isDicomdir && pixel !== undefined));
+
+  const encoding = outputEncoding(header.transferSyntax, header.encoding);
+  const enc = encoding.enc;
+  const transferSyntax = cleanedPixels ? cleanedPixels.transferSyntax : encoding.transferSyntax;
   const sopClass = stringOf(ds, 'x00080016') ?? mediaClass;
   const instance = stringOf(ds, 'x00080018') ?? metaInstance;
   const prefix = encodeFilePreambleAndMeta({
@@ -272,6 +321,16 @@ export async function deidentifyDicom(
   const parts: BlobPart[] = [blobPart(prefix)];
   if (!pixel) {
     parts.push(blobPart(mainBytes));
+  } else if (cleanedPixels) {
+    const total = cleanedPixels.frames.reduce((n, f) => n + f.length, 0);
+    const pad = total % 2 === 1 ? [new Uint8Array(1)] : [];
+    const pixelHeader = encodeElementHeader(PIXEL_DATA, cleanedPixels.vr, total + pad.length, enc);
+    const value = [...cleanedPixels.frames, ...pad];
+    if (inflated) {
+      parts.push(blobPart(deflateSync(concatBytes([mainBytes, pixelHeader, ...value, trailerBytes]), { level: 6 })));
+    } else {
+      parts.push(blobPart(mainBytes), blobPart(pixelHeader), ...value.map(blobPart), blobPart(trailerBytes));
+    }
   } else {
     const pixelHeader = encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
     if (inflated) {
@@ -286,5 +345,23 @@ export async function deidentifyDicom(
   if (!pixel && inflated) {
     parts.splice(1, 1, blobPart(deflateSync(mainBytes, { level: 6 })));
   }
-  return { output: new Blob(parts), expected, isDicomdir };
+  return {
+    output: new Blob(parts),
+    expected,
+    isDicomdir,
+    terms: pictureTerms(inspection.findings),
+    ...(cleanedPixels ? { pixels: { regions: plan?.regions.length ?? 0, frames: cleanedPixels.frames.length, decompressed: cleanedPixels.decompressed } } : {}),
+  };
+}
+
+/** The elements with `set` in place of any with the same tag (kept in tag order) and `drop` removed. */
+function withAttributes(elements: OutElement[], set: readonly OutElement[], drop: readonly number[]): OutElement[] {
+  const replaced = new Set(set.map((e) => e.tag));
+  const out = elements.filter((e) => !replaced.has(e.tag) && !drop.includes(e.tag));
+  for (const el of set) {
+    const at = out.findIndex((e) => e.tag > el.tag);
+    if (at < 0) out.push(el);
+    else out.splice(at, 0, el);
+  }
+  return out;
 }

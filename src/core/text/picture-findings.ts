@@ -2,7 +2,8 @@
 // picture-content, the line read as the value and its region), and which files of a series are read when
 // an upload holds many pictures of the same kind.
 
-import type { Finding, FindingRegion, PictureCheck } from '../report';
+import type { FileReport, Finding, FindingRegion, PictureCheck } from '../report';
+import type { Rect } from './detection';
 import type { PictureRegion, PictureText } from './picture-text';
 import type { TextMeaning } from './meaning';
 
@@ -83,6 +84,50 @@ export function pictureCheckOf(text: PictureText): PictureCheck {
     framesRead: text.framesRead.length,
     ...(text.complete ? {} : { reason: text.problem ?? 'not every frame could be looked at' }),
   };
+}
+
+/** The marks of a picture (boxes whose text could not be made out), each place once. */
+export function pictureMarks(text: Pick<PictureText, 'marks'>): FindingRegion[] {
+  const out: FindingRegion[] = [];
+  for (const m of text.marks) {
+    if (!out.some((o) => Math.abs(o.x - m.x) <= 2 && Math.abs(o.y - m.y) <= 2 && Math.abs(o.width - m.width) <= 4 && Math.abs(o.height - m.height) <= 4)) {
+      out.push({ frame: m.frame, x: m.x, y: m.y, width: m.width, height: m.height });
+    }
+  }
+  return out;
+}
+
+/** What a de-identified copy of a file should mask, from the file's report. */
+export interface MaskPlan {
+  regions: Rect[];
+  /** The text of the picture was read (not only guessed from its header). */
+  checked: boolean;
+}
+
+/**
+ * The regions to mask in each file of a scan (by report path, zip entries included): every line of text
+ * read and every mark, in every frame; `keep` returns true for a finding the person chose to leave visible
+ * (only findings that do not repeat the patient's values may be kept).
+ */
+export function maskPlans(reports: readonly FileReport[], keep: (finding: Finding, report: FileReport) => boolean = () => false): Map<string, MaskPlan> {
+  const plans = new Map<string, MaskPlan>();
+  const visit = (report: FileReport): void => {
+    for (const entry of report.entries ?? []) visit(entry);
+    if (!report.picture) return;
+    const regions: Rect[] = [];
+    const add = (r: FindingRegion): void => {
+      if (!regions.some((o) => o.x === r.x && o.y === r.y && o.width === r.width && o.height === r.height)) regions.push({ x: r.x, y: r.y, width: r.width, height: r.height });
+    };
+    for (const f of report.findings) {
+      if (f.tag !== PIXEL_DATA_TAG || !f.region) continue;
+      if ((f.text?.repeats.length ?? 0) === 0 && keep(f, report)) continue;
+      add(f.region);
+    }
+    for (const m of report.picture.marks ?? []) add(m);
+    plans.set(report.path, { regions, checked: report.picture.status !== 'not-read' && report.picture.reason === undefined });
+  };
+  reports.forEach(visit);
+  return plans;
 }
 
 // ---- series --------------------------------------------------------------------------------------------
