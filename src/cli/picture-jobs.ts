@@ -22,12 +22,15 @@ const PICTURE_TIMEOUT_MS = 120_000;
 /** The largest zip entry handed to the worker as bytes. */
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
 
-/** The worker's script: the built one beside this bundle, or the TypeScript source under tsx. */
-function workerScript(): { url: URL; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts');
-  return source
-    ? { url: new URL('./picture-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./picture-worker.mjs', import.meta.url), execArgv: [] };
+/**
+ * The worker: the built script beside this bundle, or, when the CLI runs from the repository's sources
+ * under tsx, the TypeScript source behind tsx's loader (which worker threads do not inherit).
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./picture-worker.mjs', import.meta.url));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./picture-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
 }
 
 export class PictureWorker implements PictureReading {
@@ -40,8 +43,7 @@ export class PictureWorker implements PictureReading {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const { url, execArgv } = workerScript();
-    const worker = new Worker(url, { execArgv });
+    const worker = startWorker();
     worker.on('message', (result: PictureJobResult) => {
       const pending = this.pending.get(result.id);
       if (!pending) return;
