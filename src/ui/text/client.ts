@@ -1,10 +1,10 @@
-// The page side of the text worker: starts it on first use, sends it pictures one request at a time,
-// reports progress, and fails a request that takes too long or when the worker dies (never a hang).
+// The page side of the text worker: starts it on first use, sends it pictures, reports progress, and fails a
+// request that takes too long or when the worker dies (never a hang). Previews are answered between reads.
 
 import type { Image8 } from '../../core/text/detection';
 import type { PictureTerms } from '../../core/text/meaning';
 import type { PictureText } from '../../core/text/picture-text';
-import type { FromTextWorker, ToTextWorker } from './protocol';
+import type { FromTextWorker, PicturePreview, ToTextWorker } from './protocol';
 
 export interface ReadOptions {
   onProgress?: (done: number, total: number) => void;
@@ -12,11 +12,14 @@ export interface ReadOptions {
   timeoutMs?: number;
 }
 
-/** Reading one picture's text can take a few seconds on a slow machine; more than this is a failure. */
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** Reading one picture's text takes seconds on a slow machine, a long cine loop more: beyond this it failed. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+const PREVIEW_TIMEOUT_MS = 30_000;
+
+type Answer = Extract<FromTextWorker, { type: 'result' | 'preview' }>;
 
 interface Pending {
-  resolve(text: PictureText): void;
+  resolve(answer: Answer): void;
   reject(e: Error): void;
   onProgress?: ReadOptions['onProgress'];
   timer: ReturnType<typeof setTimeout>;
@@ -39,25 +42,41 @@ export class TextReader {
     return worker;
   }
 
-  private post(message: ToTextWorker, transfer: Transferable[] = []): void {
-    this.start().postMessage(message, transfer);
-  }
-
   /** Starts loading the models, so the first picture does not wait for them. */
   warmUp(): void {
-    this.post({ type: 'warm-up' });
+    this.start().postMessage({ type: 'warm-up' } satisfies ToTextWorker);
   }
 
-  readImage(image: Image8, terms: PictureTerms, options: ReadOptions = {}): Promise<PictureText> {
-    const id = this.nextId++;
-    return new Promise<PictureText>((resolve, reject) => {
+  private ask(message: ToTextWorker & { id: number }, timeoutMs: number, onProgress?: ReadOptions['onProgress']): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('reading the text in the picture took too long'));
-      }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-      this.post({ type: 'read-image', id, image, terms });
+        this.pending.delete(message.id);
+        reject(new Error('reading the picture took too long'));
+      }, timeoutMs);
+      this.pending.set(message.id, { resolve, reject, timer, ...(onProgress ? { onProgress } : {}) });
+      this.start().postMessage(message);
     });
+  }
+
+  /** The text in the picture of a DICOM file (a File of the upload, or a zip entry's bytes as a Blob). */
+  async readDicom(file: Blob, terms: PictureTerms, options: ReadOptions = {}): Promise<PictureText> {
+    const answer = await this.ask({ type: 'read-dicom', id: this.nextId++, file, terms }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onProgress);
+    if (answer.type !== 'result') throw new Error('the text reader answered out of turn');
+    return answer.text;
+  }
+
+  /** The text in a picture already decoded (a photo, a screenshot). */
+  async readImage(image: Image8, terms: PictureTerms, options: ReadOptions = {}): Promise<PictureText> {
+    const answer = await this.ask({ type: 'read-image', id: this.nextId++, image, terms }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.onProgress);
+    if (answer.type !== 'result') throw new Error('the text reader answered out of turn');
+    return answer.text;
+  }
+
+  /** A frame (1-based) of a DICOM file's picture, at most `maxSide` pixels on its longer side. */
+  async preview(file: Blob, frame: number, maxSide: number): Promise<PicturePreview> {
+    const answer = await this.ask({ type: 'preview', id: this.nextId++, file, frame, maxSide }, PREVIEW_TIMEOUT_MS);
+    if (answer.type !== 'preview') throw new Error('the text reader answered out of turn');
+    return answer.preview;
   }
 
   private receive(message: FromTextWorker): void {
@@ -69,8 +88,8 @@ export class TextReader {
     }
     clearTimeout(pending.timer);
     this.pending.delete(message.id);
-    if (message.type === 'result') pending.resolve(message.text);
-    else pending.reject(new Error(message.reason));
+    if (message.type === 'error') pending.reject(new Error(message.reason));
+    else pending.resolve(message);
   }
 
   private failAll(reason: string): void {

@@ -1,11 +1,23 @@
 // The text worker: a module Worker of an extension page that owns the text engine (detection model and
-// reader) and reads the text in the pictures it is sent, one request at a time, off the page's thread.
+// reader) and the image codecs, and reads the text in the pictures it is sent, one request at a time, off
+// the page's thread. It also draws small previews of frames for the dialog.
 
 import { createBrowserTextEngine, type BrowserTextEngine } from './engine';
 import { readPictureText } from '../../core/text/picture-text';
-import type { FromTextWorker, ToTextWorker } from './protocol';
+import { readDicomPictureText } from '../../core/text/dicom-picture';
+import { readDicomHeader, DicomReadError } from '../../core/dicom/header';
+import { openPixels } from '../../core/pixels/reader';
+import { shrinkFrame, toRgba } from '../../core/pixels/render';
+import { sniff, SNIFF_BYTES } from '../../core/sniff';
+import { blobSource } from '../../core/source';
+import { extensionCodecs } from '../dialog/codec-assets';
+import type { FromTextWorker, PicturePreview, ToTextWorker } from './protocol';
 
-const scope = self as unknown as { postMessage(message: FromTextWorker): void; onmessage: ((e: MessageEvent) => void) | null; location: Location };
+const scope = self as unknown as {
+  postMessage(message: FromTextWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+  location: Location;
+};
 
 /** The extension's root URL: this script lives in its assets folder. */
 const ROOT = new URL('/', scope.location.href).href;
@@ -16,10 +28,33 @@ function loadEngine(): Promise<BrowserTextEngine> {
   return engine;
 }
 
-let queue: Promise<void> = Promise.resolve();
-
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : 'unknown problem';
+}
+
+async function ready(): Promise<BrowserTextEngine> {
+  return loadEngine().catch((e: unknown) => {
+    engine = undefined;
+    throw new Error(`the text reader could not start (${messageOf(e)})`);
+  });
+}
+
+async function preview(file: Blob, frame: number, maxSide: number): Promise<PicturePreview> {
+  const source = blobSource(file);
+  const sniffed = sniff(await source.read(0, SNIFF_BYTES), source.size);
+  if (sniffed.kind !== 'dicom') throw new Error('it is not a DICOM file');
+  let header;
+  try {
+    header = await readDicomHeader(source, sniffed);
+  } catch (e) {
+    throw new Error(e instanceof DicomReadError ? e.message : 'its header could not be read');
+  }
+  const pixels = openPixels(source, header, extensionCodecs());
+  if (pixels.kind === 'none') throw new Error(pixels.reason);
+  const decoded = await pixels.readFrame(frame - 1);
+  if (decoded.kind === 'none') throw new Error(decoded.reason);
+  const small = shrinkFrame(decoded, maxSide);
+  return { width: small.columns, height: small.rows, scale: small.columns / decoded.columns, rgba: toRgba(small) };
 }
 
 async function handle(message: ToTextWorker): Promise<void> {
@@ -28,25 +63,35 @@ async function handle(message: ToTextWorker): Promise<void> {
     return;
   }
   const { id } = message;
+  const onFrame = (done: number, total: number): void => scope.postMessage({ type: 'progress', id, done, total });
   try {
-    const ready = await loadEngine().catch((e: unknown) => {
-      engine = undefined;
-      throw new Error(`the text reader could not start (${messageOf(e)})`);
-    });
-    const { image } = message;
-    const text = await readPictureText(
-      { frameCount: 1, width: image.width, height: image.height, render: async () => [image] },
-      ready,
-      message.terms,
-      { onFrame: (done, total) => scope.postMessage({ type: 'progress', id, done, total }) },
-    );
-    scope.postMessage({ type: 'result', id, text });
+    switch (message.type) {
+      case 'read-dicom': {
+        const text = await readDicomPictureText(blobSource(message.file), message.terms, await ready(), extensionCodecs(), { onFrame });
+        scope.postMessage({ type: 'result', id, text });
+        return;
+      }
+      case 'read-image': {
+        const { image } = message;
+        const text = await readPictureText({ frameCount: 1, width: image.width, height: image.height, render: async () => [image] }, await ready(), message.terms, { onFrame });
+        scope.postMessage({ type: 'result', id, text });
+        return;
+      }
+      case 'preview': {
+        const shown = await preview(message.file, message.frame, message.maxSide);
+        scope.postMessage({ type: 'preview', id, preview: shown }, [shown.rgba.buffer]);
+        return;
+      }
+    }
   } catch (e) {
     scope.postMessage({ type: 'error', id, reason: messageOf(e) });
   }
 }
 
+let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as ToTextWorker;
-  queue = queue.then(() => handle(message));
+  // Reads take turns (one engine); a preview is drawn at once, between the steps of a read.
+  if (message.type === 'preview') void handle(message);
+  else queue = queue.then(() => handle(message));
 };
