@@ -19,6 +19,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   'patient-characteristics': 'Age, sex, size, weight',
   'picture-content': 'Text in the picture',
   face: 'Face',
+  location: 'Place where the picture was taken',
   other: 'Other',
 };
 

@@ -8,7 +8,9 @@ const PARALLEL_READS = 32;
 async function isOther(file: File): Promise<boolean> {
   try {
     const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
-    return sniff(head, file.size).kind === 'other';
+    const { kind } = sniff(head, file.size);
+    // Pictures and PDFs pass as before: they are checked only on the sites that ask for it (issue 13).
+    return kind === 'other' || kind === 'image' || kind === 'pdf';
   } catch {
     return false; // a file that cannot be read is not "nothing medical"
   }

@@ -27,6 +27,8 @@ export type Category =
   | 'patient-characteristics'
   | 'picture-content'
   | 'face'
+  /** Where a picture was taken (GPS position, place names): it can be a home or a hospital. */
+  | 'location'
   | 'other';
 
 export interface Finding {
@@ -115,6 +117,39 @@ export interface FileReport {
   entries?: FileReport[];
   /** How the text in its picture was checked (absent when it was not looked at). */
   picture?: PictureCheck;
+  /** How a picture (JPEG, PNG...) or PDF that is not DICOM was checked, when pictures and documents were asked for. */
+  document?: DocumentCheck;
+}
+
+/** How a picture or a PDF that is not DICOM was checked. */
+export interface DocumentCheck {
+  kind: 'image' | 'pdf';
+  /** For pictures: jpeg, png, webp, heif, tiff or gif. */
+  subtype?: string;
+  /** Pictures: stored pixels. */
+  width?: number;
+  height?: number;
+  /** EXIF orientation (1-8) the picture is shown with; its regions are in stored pixels all the same. */
+  orientation?: number;
+  /** PDFs: pages in the file, pages whose text layer was read, pages read as pictures (no text layer). */
+  pages?: number;
+  textPages?: number;
+  scannedPages?: number;
+  /**
+   * Regions with a `page` are in pixels of the page rendered at this many pixels per PDF point (pdf.js's
+   * viewport at this scale: origin top left, the page's own rotation applied).
+   */
+  pageScale?: number;
+  /** Whether the picture (or a page) looks like a medical image, a viewer screenshot or a medical report. */
+  looksMedical: boolean;
+  /**
+   * `read`: the text drawn in the picture (or in the scanned pages) was read; `skipped`: the picture does not
+   * look like a medical image or screenshot, so it was not read; `not-read`: it could not be (`reason`);
+   * `none`: there is no picture to read (a PDF whose pages all have a text layer).
+   */
+  pictureText: 'read' | 'skipped' | 'not-read' | 'none';
+  /** Why not everything was checked, in plain words. */
+  reason?: string;
 }
 
 export interface UploadSummary {

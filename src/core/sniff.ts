@@ -1,5 +1,5 @@
 // What is this file? Decided from its first bytes only (never from its name): DICOM in its three
-// layouts, ZIP, gzip, NIfTI, or something else.
+// layouts, ZIP, gzip, NIfTI, pictures (JPEG, PNG, WebP, HEIC/HEIF, TIFF, GIF), PDF, or something else.
 
 export interface DatasetEncoding {
   readonly explicit: boolean;
@@ -14,7 +14,17 @@ export type Sniffed =
   | { kind: 'zip' }
   | { kind: 'gzip' }
   | { kind: 'nifti'; version: 1 | 2 }
+  /** A picture (photo, screenshot): checked only when the caller asks for pictures and documents. */
+  | { kind: 'image'; format: ImageFormat }
+  /** A PDF document: checked only when the caller asks for pictures and documents. */
+  | { kind: 'pdf' }
   | { kind: 'other' };
+
+/** The picture formats recognised by their bytes. */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'heif' | 'tiff' | 'gif';
+
+/** HEIF brands of the `ftyp` box: HEVC stills and sequences, and the generic HEIF brands. */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'msf1', 'avif', 'avis']);
 
 /** How many leading bytes to read before calling `sniff`. */
 export const SNIFF_BYTES = 4096;
@@ -122,6 +132,33 @@ function sniffNiftiVersion(b: Uint8Array): 1 | 2 | null {
   return null;
 }
 
+/** The picture format of a file's first bytes, if it is one. */
+export function sniffImage(b: Uint8Array): ImageFormat | undefined {
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (ascii(b, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
+  if (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a') return 'gif';
+  if ((ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*')) return 'tiff';
+  if (ascii(b, 4, 4) === 'ftyp') {
+    const size = u32(b, 0, false);
+    const end = Math.min(b.length, size >= 16 ? size : 16);
+    for (let p = 8; p + 4 <= end; p += 4) {
+      if (p === 12) continue; // minor version
+      if (HEIF_BRANDS.has(ascii(b, p, 4))) return 'heif';
+    }
+  }
+  return undefined;
+}
+
+/** Whether the bytes start a PDF: `%PDF-` within the first kilobyte (PDF readers allow leading junk). */
+function looksLikePdf(b: Uint8Array): boolean {
+  const limit = Math.min(b.length - 5, 1024);
+  for (let p = 0; p <= limit; p++) {
+    if (b[p] === 0x25 && ascii(b, p, 5) === '%PDF-') return true;
+  }
+  return false;
+}
+
 /** Decides what a file is from its first bytes (`SNIFF_BYTES` of them, or the whole file if shorter). */
 export function sniff(head: Uint8Array, fileSize: number = head.length): Sniffed {
   if (ascii(head, 128, 4) === 'DICM' && u16(head, 132, true) === 0x0002) {
@@ -139,6 +176,9 @@ export function sniff(head: Uint8Array, fileSize: number = head.length): Sniffed
   if (head[0] === 0x1f && head[1] === 0x8b) return { kind: 'gzip' };
   const nifti = sniffNiftiVersion(head);
   if (nifti) return { kind: 'nifti', version: nifti };
+  // After DICOM Part 10 (a DICOM-TIFF file is both, and is DICOM) and before the bare-dataset guess.
+  const image = sniffImage(head);
+  if (image) return { kind: 'image', format: image };
   for (let offset = 0; offset < RAW_MAX_SKIP && offset < head.length; offset++) {
     for (const encoding of RAW_ENCODINGS) {
       if (looksLikeDataset(head, offset, encoding, fileSize)) return { kind: 'dicom', layout: 'raw', offset, encoding };
@@ -146,5 +186,6 @@ export function sniff(head: Uint8Array, fileSize: number = head.length): Sniffed
   }
   // "DICM" where Part 10 puts it, over bytes that are no dataset: a damaged DICOM file, not an unknown one.
   if (ascii(head, 128, 4) === 'DICM') return { kind: 'dicom', layout: 'part10', offset: 132 };
+  if (looksLikePdf(head)) return { kind: 'pdf' };
   return { kind: 'other' };
 }

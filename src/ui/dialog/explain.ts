@@ -96,6 +96,7 @@ const CATEGORY_ORDER: readonly Category[] = [
   'identifier',
   'birth-date',
   'contact',
+  'location',
   'face',
   'picture-content',
   'people-and-institution',
@@ -125,6 +126,7 @@ const CATEGORY_KEY: Record<Category, string> = {
   'patient-characteristics': 'characteristics',
   'picture-content': 'picture',
   face: 'face',
+  location: 'location',
   other: 'other',
 };
 
