@@ -6,7 +6,8 @@
 import { Zip, ZipDeflate, ZipPassThrough, gzipSync } from 'fflate';
 import type { FileFormat, FileReport, Finding } from './report';
 import { verdictFor } from './report';
-import { scanFile, type PictureRequest } from './scan';
+import { scanFile, type DocumentReading, type PictureRequest } from './scan';
+import type { CleanedDocument, DocumentPlan } from './documents/document-clean';
 import type { PictureTerms } from './text/meaning';
 import type { PictureText } from './text/picture-text';
 import type { Codecs } from './pixels/codecs';
@@ -55,6 +56,11 @@ export interface DeidentifyResult {
   faceMayBeRebuilt?: boolean;
   /** The text in the picture was masked (Clean Pixel Data): regions filled, frames written. */
   pictureMasked?: { regions: number; frames: number };
+  /**
+   * A picture or PDF that is not DICOM: how its copy was made. `imageOnly`: a PDF written anew from
+   * pictures of its pages (its text can no longer be selected or searched; say so to the person).
+   */
+  documentCopy?: { kind: 'image' | 'pdf'; imageOnly: boolean; reencoded: boolean; masked: number; pages?: number };
 }
 
 export interface DeidentifyFilesOptions {
@@ -64,6 +70,21 @@ export interface DeidentifyFilesOptions {
   onProgress?: (done: number, total: number) => void;
   /** The Clean Pixel Data option: text in the pictures masked. Absent: pictures are carried over unchanged. */
   pictures?: PictureCleaning;
+  /**
+   * Cleans pictures and PDFs that are not DICOM (as the scan checked them with `documents`). Absent: they
+   * are passed on as they are, like any file that is not medical.
+   */
+  documents?: DocumentCleaning;
+}
+
+/** How pictures and PDFs that are not DICOM are cleaned, and their copies checked again. */
+export interface DocumentCleaning {
+  /** What the scan found in the file at `path` (documentPlans of its report). Undefined: it was not checked, and gets no copy. */
+  planFor(path: string): DocumentPlan | undefined;
+  /** Makes the copy: documents/document-clean.ts's cleanDocument, in the host's worker. */
+  clean(request: { path: string; source: ByteSource; plan: DocumentPlan }): Promise<CleanedDocument>;
+  /** Checks the copy as the scan checked the original; it is withheld when anything identifying remains. */
+  verify: DocumentReading;
 }
 
 /** How the text drawn into pictures is masked, and how a copy's picture is checked again. */
@@ -112,12 +133,15 @@ interface Cleaned {
   terms: Map<string, PictureTerms>;
   /** Masked pictures: regions and frames, summed over the files inside. */
   masked?: { regions: number; frames: number };
+  /** A picture or PDF that is not DICOM: how its copy was made. */
+  document?: DeidentifyResult['documentCopy'];
 }
 
 interface Context {
   options: DeidentifyOptions;
   pseudonyms: Pseudonyms;
   pictures?: PictureCleaning;
+  documents?: DocumentCleaning;
 }
 
 /** The Clean Pixel Data plan of one DICOM file. */
@@ -176,9 +200,35 @@ async function cleanAny(path: string, origin: ByteOrigin, depth: number, ctx: Co
       return cleanGzip(path, origin, depth, ctx);
     case 'nifti':
       return cleanNifti(path, origin);
+    case 'image':
+    case 'pdf':
+      return cleanDocumentFile(path, origin, sniffed.kind, ctx);
     default:
       return 'not-medical';
   }
+}
+
+/** A picture or PDF: cleaned by the host when documents were asked for, else passed on as it is. */
+async function cleanDocumentFile(path: string, origin: ByteOrigin, kind: 'image' | 'pdf', ctx: Context): Promise<Cleaned | 'not-medical'> {
+  const documents = ctx.documents;
+  if (!documents) return 'not-medical';
+  const plan = documents.planFor(path);
+  if (!plan) throw new DeidentifyError('it was not checked, so no cleaned copy is made');
+  let copy: CleanedDocument;
+  try {
+    copy = await documents.clean({ path, source: origin.source, plan: { ...plan, kind } });
+  } catch (e) {
+    throw new DeidentifyError(messageOf(e));
+  }
+  return {
+    output: new Blob([blobPart(copy.bytes)]),
+    format: copy.kind,
+    expected: new Map(),
+    // A photo that was not medical is cleaned of its metadata and stays not medical: no read-back rule.
+    medical: new Set(),
+    terms: new Map(),
+    document: { kind: copy.kind, imageOnly: copy.imageOnly, reencoded: copy.reencoded, masked: copy.masked, ...(copy.pages !== undefined ? { pages: copy.pages } : {}) },
+  };
 }
 
 async function cleanGzip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned | 'not-medical'> {
@@ -387,8 +437,11 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
   const done = cleaned;
   const verification = await scanFile(
     { path, source: blobSource(cleaned.output) },
-    // The copy's pictures are read again, with the original's values to look for (the copy has none left).
-    verify ? { pictures: { read: (request) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {},
+    {
+      // The copy's pictures are read again, with the original's values to look for (the copy has none left).
+      ...(verify ? { pictures: { read: (request: PictureRequest) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {}),
+      ...(ctx.documents ? { documents: ctx.documents.verify } : {}),
+    },
   );
   const judgement = judge(verification, cleaned);
   if (judgement.problem !== undefined) {
@@ -403,6 +456,7 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
     ...(judgement.pictureMayShowText ? { pictureMayShowText: true } : {}),
     ...(judgement.faceMayBeRebuilt ? { faceMayBeRebuilt: true } : {}),
     ...(cleaned.masked ? { pictureMasked: cleaned.masked } : {}),
+    ...(cleaned.document ? { documentCopy: cleaned.document } : {}),
   };
 }
 
@@ -435,11 +489,12 @@ export interface Deidentifier {
   deidentify(input: DeidentifyInput): Promise<DeidentifyResult>;
 }
 
-export async function createDeidentifier(opts: Pick<DeidentifyFilesOptions, 'key' | 'options' | 'pictures'>): Promise<Deidentifier> {
+export async function createDeidentifier(opts: Pick<DeidentifyFilesOptions, 'key' | 'options' | 'pictures' | 'documents'>): Promise<Deidentifier> {
   const ctx: Context = {
     options: { ...DEFAULT_DEIDENTIFY_OPTIONS, ...opts.options },
     pseudonyms: await Pseudonyms.create(opts.key),
     ...(opts.pictures ? { pictures: opts.pictures } : {}),
+    ...(opts.documents ? { documents: opts.documents } : {}),
   };
   return { deidentify: (input) => deidentifyOne(input, ctx) };
 }

@@ -14,6 +14,7 @@ import { inflatedSource, gzipSizeHint } from './inflate';
 import { pictureTerms, type PictureTerms } from './text/meaning';
 import type { PictureText } from './text/picture-text';
 import { choosePictures, notCheckedFinding, pictureCheckOf, pictureMarks, pictureTextFindings, type PictureCandidate } from './text/picture-findings';
+import type { DocumentReport } from './documents/document-check';
 
 export interface ScanOptions {
   header?: HeaderLimits;
@@ -29,6 +30,29 @@ export interface ScanOptions {
    * and says which pictures may show text, from what their headers say.
    */
   pictures?: PictureReading;
+  /**
+   * Checks pictures (JPEG, PNG, WebP, HEIC/HEIF, TIFF, GIF) and PDFs that are not DICOM (a worker the host
+   * runs, over documents/document-check.ts). Without it they are reported as `image` or `pdf`, not medical,
+   * and nothing of them is read: the extension passes them untouched on sites that did not ask for this.
+   */
+  documents?: DocumentReading;
+}
+
+/** One picture or PDF to check. */
+export interface DocumentRequest {
+  /** Index of the top-level input it is, or is inside of. */
+  input: number;
+  /** As in the report (`archive.zip!scan.jpg` inside a zip). */
+  path: string;
+  source: ByteSource;
+  /** Inside another file (a zip entry) rather than the input itself. */
+  nested: boolean;
+  kind: 'image' | 'pdf';
+}
+
+export interface DocumentReading {
+  /** Checks one picture or PDF; a throw makes it `unreadable` with the message as the reason. */
+  read(request: DocumentRequest): Promise<DocumentReport>;
 }
 
 /** One picture whose text is to be read. */
@@ -290,6 +314,30 @@ function withPath(scanned: Scanned, path: string, source: ByteSource & { bytesRe
   return scanned;
 }
 
+async function scanDocument(path: string, source: ByteSource & { bytesRead: number }, kind: 'image' | 'pdf', opts: ScanOptions, origin: Origin): Promise<Scanned> {
+  const reading = opts.documents;
+  if (!reading) return { report: { path, format: kind, verdict: 'not-medical', findings: [], bytesRead: source.bytesRead, size: source.size }, facts: [] };
+  let checked: DocumentReport;
+  try {
+    checked = await reading.read({ input: origin.input, path, source: origin.open(), nested: origin.nested, kind });
+  } catch (e) {
+    return { report: unreadable(path, kind, source.size, source.bytesRead, `it could not be checked (${messageOf(e)})`), facts: [] };
+  }
+  const report: FileReport = {
+    path,
+    format: checked.format,
+    verdict: checked.verdict,
+    ...(checked.reason !== undefined ? { reason: checked.reason } : {}),
+    findings: checked.findings,
+    // The whole file was read by the checker.
+    bytesRead: source.size,
+    size: source.size,
+    document: checked.document,
+    ...(checked.picture ? { picture: checked.picture } : {}),
+  };
+  return { report, facts: [] };
+}
+
 async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanOptions, origin: Origin): Promise<Scanned> {
   const source = countingSource(raw);
   if (source.size === 0) {
@@ -306,6 +354,9 @@ async function scanAny(path: string, raw: ByteSource, depth: number, opts: ScanO
       return scanGzip(path, source, depth, opts, origin);
     case 'nifti':
       return scanNiftiFile(path, source, opts, origin);
+    case 'image':
+    case 'pdf':
+      return scanDocument(path, source, sniffed.kind, opts, origin);
     default:
       return { report: { path, format: 'other', verdict: 'not-medical', findings: [], bytesRead: source.bytesRead, size: source.size }, facts: [] };
   }

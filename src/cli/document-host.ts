@@ -1,0 +1,133 @@
+// What the document checks need in Node (the CLI's picture worker, tests, benchmarks): the pixel codecs for
+// JPEG (libjpeg-turbo), libwebp (@jsquash/webp) and libheif (libheif-js) for WebP and HEIC, the text
+// engine, and pdf.js's local font data, CMaps and WebAssembly (read from node_modules, never fetched).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { DocumentHost } from '../core/documents/document-check';
+import type { PictureDecoderHost, RgbaPicture } from '../core/documents/picture-decode';
+import type { JpegEncoder } from '../core/documents/picture-clean';
+import type { TextEngine } from '../core/text/picture-text';
+import { nodeCodecs } from './codec-host';
+import { createNodeTextEngine, type NodeTextEngine } from './text-engine';
+
+const require = createRequire(import.meta.url);
+
+/** Emscripten glue that makes `new ImageData(...)` (libwebp's decoder does): plain pixels in Node. */
+function ensureImageData(): void {
+  const scope = globalThis as { ImageData?: unknown };
+  scope.ImageData ??= class ImageData {
+    constructor(readonly data: Uint8ClampedArray, readonly width: number, readonly height: number) {}
+  };
+}
+
+let webpDecoder: Promise<(bytes: Uint8Array) => Promise<RgbaPicture>> | undefined;
+function webp(): Promise<(bytes: Uint8Array) => Promise<RgbaPicture>> {
+  webpDecoder ??= (async () => {
+    ensureImageData();
+    const module = await import('@jsquash/webp/decode.js');
+    const wasm = await WebAssembly.compile(await fs.promises.readFile(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm')));
+    await module.init(wasm);
+    return async (bytes: Uint8Array) => {
+      const decoded = await module.default(bytes.slice().buffer);
+      return { width: decoded.width, height: decoded.height, data: decoded.data };
+    };
+  })();
+  webpDecoder.catch(() => {
+    webpDecoder = undefined;
+  });
+  return webpDecoder;
+}
+
+interface HeifImage {
+  get_width(): number;
+  get_height(): number;
+  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
+  free?(): void;
+}
+
+/** libheif (LGPL-3.0, loaded as its own module from node_modules): HEIC's HEVC pictures. */
+async function heif(bytes: Uint8Array): Promise<RgbaPicture> {
+  const libheif = ((await import('libheif-js/wasm-bundle.js')) as { default: { HeifDecoder: new () => { decode(b: Uint8Array): HeifImage[] } } }).default;
+  const images = new libheif.HeifDecoder().decode(bytes);
+  const image = images[0];
+  if (!image) throw new Error('no picture in the file');
+  const width = image.get_width();
+  const height = image.get_height();
+  const data = new Uint8ClampedArray(width * height * 4);
+  const result = await new Promise<unknown>((resolve) => image.display({ data, width, height }, resolve));
+  for (const i of images) i.free?.();
+  if (!result) throw new Error('the picture could not be decoded');
+  return { width, height, data };
+}
+
+/** The picture decoders in Node. */
+export function nodePictureDecoders(): PictureDecoderHost {
+  return {
+    codecs: nodeCodecs(),
+    webp: async (bytes) => (await webp())(bytes),
+    heif,
+  };
+}
+
+interface WasmJpegEncoder {
+  getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean }): Uint8Array;
+  getEncodedBuffer(): Uint8Array;
+  encode(): void;
+  setProgressive(progressive: number): void;
+  setQuality(quality: number): void;
+  delete(): void;
+}
+
+let jpegModule: Promise<{ JPEGEncoder: new () => WasmJpegEncoder }> | undefined;
+
+/** libjpeg-turbo's encoder (the full build of the same codec package that decodes), baseline, 4:4:4. */
+export const nodeJpegEncoder: JpegEncoder = async (image, quality) => {
+  jpegModule ??= (async () => {
+    const glue = (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs')).default as unknown as (o: Record<string, unknown>) => Promise<{ JPEGEncoder: new () => WasmJpegEncoder }>;
+    const wasmBinary = await fs.promises.readFile(require.resolve('@cornerstonejs/codec-libjpeg-turbo-8bit/wasm'));
+    return glue({ wasmBinary, print: () => undefined, printErr: () => undefined });
+  })();
+  const module = await jpegModule;
+  const encoder = new module.JPEGEncoder();
+  try {
+    const target = encoder.getDecodedBuffer({ width: image.width, height: image.height, bitsPerSample: 8, componentCount: image.channels, isSigned: false });
+    target.set(image.data.subarray(0, image.width * image.height * image.channels));
+    encoder.setProgressive(0);
+    encoder.setQuality(Math.max(1, Math.min(100, Math.round(quality))));
+    encoder.encode();
+    return encoder.getEncodedBuffer().slice();
+  } finally {
+    encoder.delete();
+  }
+};
+
+/** pdf.js's options in Node: its own font data, CMaps, colour profiles and WebAssembly decoders, from node_modules. */
+export function nodePdfOptions(): Record<string, unknown> {
+  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  const folder = (name: string): string => `${path.join(root, name)}${path.sep}`;
+  return {
+    standardFontDataUrl: folder('standard_fonts'),
+    cMapUrl: folder('cmaps'),
+    cMapPacked: true,
+    wasmUrl: folder('wasm'),
+    iccUrl: folder('iccs'),
+  };
+}
+
+/**
+ * The host of the document checks in Node. `engine`: a running text engine to use, or none to start one on
+ * first need (and `close` to stop it).
+ */
+export function nodeDocumentHost(engine?: TextEngine): DocumentHost & { close(): Promise<void> } {
+  let started: Promise<NodeTextEngine> | undefined;
+  return {
+    decoders: nodePictureDecoders(),
+    engine: engine ? async () => engine : () => (started ??= createNodeTextEngine()),
+    pdf: { options: nodePdfOptions() },
+    async close() {
+      await (await started?.catch(() => undefined))?.close();
+    },
+  };
+}
