@@ -77,30 +77,39 @@ interface WasmJpegEncoder {
   encode(): void;
   setProgressive(progressive: number): void;
   setQuality(quality: number): void;
-  delete(): void;
 }
 
-let jpegModule: Promise<{ JPEGEncoder: new () => WasmJpegEncoder }> | undefined;
+/**
+ * One encoder for the whole process, used one picture at a time: its buffers are resized for each picture,
+ * and deleting an encoder crashes this build (its destructor frees a buffer twice).
+ */
+let jpegEncoder: Promise<WasmJpegEncoder> | undefined;
+let jpegQueue: Promise<unknown> = Promise.resolve();
 
 /** libjpeg-turbo's encoder (the full build of the same codec package that decodes), baseline, 4:4:4. */
-export const nodeJpegEncoder: JpegEncoder = async (image, quality) => {
-  jpegModule ??= (async () => {
+export const nodeJpegEncoder: JpegEncoder = (image, quality) => {
+  jpegEncoder ??= (async () => {
     const glue = (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs')).default as unknown as (o: Record<string, unknown>) => Promise<{ JPEGEncoder: new () => WasmJpegEncoder }>;
     const wasmBinary = await fs.promises.readFile(require.resolve('@cornerstonejs/codec-libjpeg-turbo-8bit/wasm'));
-    return glue({ wasmBinary, print: () => undefined, printErr: () => undefined });
+    const module = await glue({ wasmBinary, print: () => undefined, printErr: () => undefined });
+    return new module.JPEGEncoder();
   })();
-  const module = await jpegModule;
-  const encoder = new module.JPEGEncoder();
-  try {
+  const run = jpegQueue.then(async () => {
+    // This build writes past its output buffer for pictures this small.
+    if (image.width * image.height < 1024) throw new Error('the picture is too small to be encoded again');
+    const encoder = await jpegEncoder!;
     const target = encoder.getDecodedBuffer({ width: image.width, height: image.height, bitsPerSample: 8, componentCount: image.channels, isSigned: false });
     target.set(image.data.subarray(0, image.width * image.height * image.channels));
     encoder.setProgressive(0);
     encoder.setQuality(Math.max(1, Math.min(100, Math.round(quality))));
     encoder.encode();
-    return encoder.getEncodedBuffer().slice();
-  } finally {
-    encoder.delete();
-  }
+    return new Uint8Array(encoder.getEncodedBuffer());
+  });
+  jpegQueue = run.catch(() => {
+    // A WebAssembly fault may leave the module unusable: the next picture gets a fresh one.
+    jpegEncoder = undefined;
+  });
+  return run;
 };
 
 /** pdf.js's options in Node: its own font data, CMaps, colour profiles and WebAssembly decoders, from node_modules. */

@@ -200,7 +200,8 @@ function metadataFindings(info: Record<string, unknown>, xmp: Record<string, unk
   const out: Finding[] = [];
   const text = (tag: string, keyword: string, value: string): void => {
     const meaning = lineMeaning(value, terms);
-    if (meaning) out.push(finding(tag, keyword, meaning.category, meaning.severity, value, `the document's ${keyword.toLowerCase()} ${meaning.note}`));
+    // A title such as "Radiology report" says nothing of anyone: only what identifies is more than low.
+    if (meaning?.severity === 'high') out.push(finding(tag, keyword, meaning.category, meaning.severity, value, `the document's ${keyword.toLowerCase()} ${meaning.note}`));
     else out.push(finding(tag, keyword, 'free-text', 'low', value, `the document's ${keyword.toLowerCase()}`));
   };
   const person = (tag: string, keyword: string, value: string): void => {
