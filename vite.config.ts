@@ -14,10 +14,12 @@ const GECKO = {
 
 type Manifest = Record<string, unknown>;
 
-/** The Firefox manifest: the same source, minus Chrome-only keys, plus browser_specific_settings. */
+/** The Firefox manifest: the same source, minus Chrome-only keys (`minimum_chrome_version`, `key`), plus browser_specific_settings. */
 export function firefoxManifest(source: Manifest): Manifest {
   const m: Manifest = structuredClone(source);
   delete m.minimum_chrome_version;
+  // The Chrome build's public key fixes its extension id; Firefox's id is browser_specific_settings.gecko.id.
+  delete m.key;
   const war = m.web_accessible_resources as Array<Record<string, unknown>> | undefined;
   for (const entry of war ?? []) delete entry.use_dynamic_url;
   // Firefox for Android reads the data-consent key from 142.
