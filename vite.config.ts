@@ -4,9 +4,12 @@ import { defineConfig } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
 
+/** Firefox's extension id: what Firefox policies (3rdparty > Extensions) name; docs/admin has examples. */
+export const GECKO_ID = 'scan-privacy-guard@scan-privacy-guard.org';
+
 /** Firefox's id and its data-consent declaration: the extension collects and transmits nothing. */
 const GECKO = {
-  id: 'scan-privacy-guard@scan-privacy-guard.org',
+  id: GECKO_ID,
   // 140: MAIN-world content scripts (128+) and the data_collection_permissions key without a warning.
   strict_min_version: '140.0',
   data_collection_permissions: { required: ['none'] },
