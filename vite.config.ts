@@ -7,9 +7,12 @@ import { defineConfig, type Plugin } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifest from './manifest.json' with { type: 'json' };
 
+/** Firefox's extension id: what Firefox policies (3rdparty > Extensions) name; docs/admin has examples. */
+export const GECKO_ID = 'scan-privacy-guard@scan-privacy-guard.org';
+
 /** Firefox's id and its data-consent declaration: the extension collects and transmits nothing. */
 const GECKO = {
-  id: 'scan-privacy-guard@scan-privacy-guard.org',
+  id: GECKO_ID,
   // 140: MAIN-world content scripts (128+) and the data_collection_permissions key without a warning.
   strict_min_version: '140.0',
   data_collection_permissions: { required: ['none'] },
@@ -55,10 +58,12 @@ function textEngineFiles(): Plugin {
   };
 }
 
-/** The Firefox manifest: the same source, minus Chrome-only keys, plus browser_specific_settings. */
+/** The Firefox manifest: the same source, minus Chrome-only keys (`minimum_chrome_version`, `key`), plus browser_specific_settings. */
 export function firefoxManifest(source: Manifest): Manifest {
   const m: Manifest = structuredClone(source);
   delete m.minimum_chrome_version;
+  // The Chrome build's public key fixes its extension id; Firefox's id is browser_specific_settings.gecko.id.
+  delete m.key;
   const war = m.web_accessible_resources as Array<Record<string, unknown>> | undefined;
   for (const entry of war ?? []) delete entry.use_dynamic_url;
   // Firefox for Android reads the data-consent key from 142.

@@ -54,12 +54,19 @@ export async function launchDemoBrowser(opts: { extensionDir: string; chromium: 
   };
 }
 
+/**
+ * Chromium's extension id for these bytes (a public key, or an unpacked extension's path): the first 128 bits of
+ * their SHA-256, each hex digit written as a letter a-p.
+ */
+export function chromiumExtensionIdOf(bytes: Uint8Array): string {
+  const hex = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode('a'.charCodeAt(0) + parseInt(digit, 16))).join('');
+}
+
 /** The id Chromium gives an unpacked extension: from the manifest's `key` if any, else from its path. */
 export function unpackedExtensionId(extensionDir: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'manifest.json'), 'utf8')) as { key?: string };
-  const input = manifest.key ? Buffer.from(manifest.key, 'base64') : Buffer.from(fs.realpathSync(extensionDir), 'utf8');
-  const hex = createHash('sha256').update(input).digest('hex').slice(0, 32);
-  return [...hex].map((digit) => String.fromCharCode('a'.charCodeAt(0) + parseInt(digit, 16))).join('');
+  return chromiumExtensionIdOf(manifest.key ? Buffer.from(manifest.key, 'base64') : Buffer.from(fs.realpathSync(extensionDir), 'utf8'));
 }
 
 /** The extension's id from its service worker or a dialog frame, else computed as Chromium does. */

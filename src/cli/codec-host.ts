@@ -1,24 +1,20 @@
-// The CLI's (and the tests') codec host: reads each codec's .wasm file from node_modules, where npm put the
-// packages src/core/pixels/codecs.ts decodes with.
+// The CLI's (and the tests') codec host: reads each codec's .wasm file from beside the built CLI bundle
+// (dist/cli/codecs/, copied there by vite.cli.config.ts), or, run from the sources, from node_modules.
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createCodecs, type CodecHost, type Codecs, type WasmCodecName } from '../core/pixels/codecs';
+import { bundledWasmFile, WASM_FILES } from './codec-files';
 
 const require = createRequire(import.meta.url);
-
-/** Each codec's WebAssembly file, as its package exports it (the decode-only builds where there is one). */
-export const WASM_FILES: Readonly<Record<WasmCodecName, string>> = {
-  'libjpeg-turbo': '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
-  charls: '@cornerstonejs/codec-charls/decodewasm',
-  openjpeg: '@cornerstonejs/codec-openjpeg/decodewasm',
-  openjph: '@cornerstonejs/codec-openjph/wasm',
-  libjxl: '@cornerstonejs/codec-libjxl/decodewasm',
-};
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Where a codec's .wasm file is on this machine. */
 export function wasmPath(name: WasmCodecName): string {
-  return require.resolve(WASM_FILES[name]);
+  const bundled = path.join(here, bundledWasmFile(name));
+  return fs.existsSync(bundled) ? bundled : require.resolve(WASM_FILES[name]);
 }
 
 export const nodeCodecHost: CodecHost = {

@@ -482,8 +482,8 @@ describe('options page', () => {
   });
 
   it('settings an administrator fixed are shown as managed and cannot be changed', async () => {
-    // storage.managed cannot be set from a test without writing the machine's browser policies, so the page's
-    // own storage.managed answers the policy here (the merging itself is unit tested in settings.test.ts).
+    // Here the page's own storage.managed answers the policy, so this file needs no machine-wide policy (the merging
+    // is unit tested in settings.test.ts; a real policy file in policy-chromium.e2e.test.ts and policy-firefox.e2e.test.ts).
     const page = await env.browser.context.newPage();
     try {
       await page.addInitScript(() => {

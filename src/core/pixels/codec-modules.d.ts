@@ -1,5 +1,5 @@
-// Types for the codec packages that ship none: the emscripten glue of the cornerstonejs WebAssembly builds
-// (a factory taking emscripten module options) and jpeg-lossless-decoder-js's Decoder as codecs.ts uses it.
+// Types for the codec packages that ship none: the emscripten glue of the cornerstonejs WebAssembly builds, a
+// factory taking emscripten module options and resolving to the module with its decoder classes.
 
 type EmscriptenCodecFactory = (options: Record<string, unknown>) => Promise<Record<string, new () => {
   getEncodedBuffer(length: number): Uint8Array;

@@ -136,10 +136,12 @@ const CENTERJSAMPLE = 2048;
 const RANGE = 4 * (MAXJSAMPLE + 1);
 
 /** Right shift with rounding, on integers that may pass 32 bits (IJG works in 64-bit longs here). */
-const descale = (x: number, n: number): number => Math.floor((x + 2 ** (n - 1)) / 2 ** n);
+const POWERS = Float64Array.from({ length: 32 }, (_, n) => 2 ** n);
+const descale = (x: number, n: number): number => Math.floor((x + POWERS[n - 1]!) / POWERS[n]!);
 
 /** IJG's post-IDCT range limit: clamps to 0..4095 around the centre, and wraps far outside as libjpeg does. */
 function rangeLimit(x: number): number {
+  if (x >= -CENTERJSAMPLE && x < CENTERJSAMPLE) return x + CENTERJSAMPLE;
   const i = ((x % RANGE) + RANGE) % RANGE;
   if (i < CENTERJSAMPLE) return i + CENTERJSAMPLE;
   if (i < 2 * (MAXJSAMPLE + 1)) return MAXJSAMPLE;
@@ -147,39 +149,42 @@ function rangeLimit(x: number): number {
   return i - (RANGE - CENTERJSAMPLE);
 }
 
-/** One 1-D pass of the islow IDCT over 8 values read with `at`, written with `put` (descaled by `shift`). */
-function idct1d(v: (k: number) => number, put: (k: number, x: number) => void, shift: number, dcShift: number): void {
-  if (v(1) === 0 && v(2) === 0 && v(3) === 0 && v(4) === 0 && v(5) === 0 && v(6) === 0 && v(7) === 0) {
-    const dc = dcShift >= 0 ? v(0) * 2 ** dcShift : descale(v(0), -dcShift);
-    for (let k = 0; k < 8; k++) put(k, dc);
+/**
+ * One 1-D pass of the islow IDCT: 8 values of `from` at `at`, `at + step`, … written to `to` likewise, each
+ * descaled by `shift` (an all-zero AC input is the DC value scaled by 2^dcShift, or descaled by -dcShift).
+ */
+function idct1d(from: Float64Array, at: number, step: number, to: Float64Array, out: number, shift: number, dcShift: number): void {
+  const v0 = from[at]!;
+  const v1 = from[at + step]!;
+  const v2 = from[at + 2 * step]!;
+  const v3 = from[at + 3 * step]!;
+  const v4 = from[at + 4 * step]!;
+  const v5 = from[at + 5 * step]!;
+  const v6 = from[at + 6 * step]!;
+  const v7 = from[at + 7 * step]!;
+  if (v1 === 0 && v2 === 0 && v3 === 0 && v4 === 0 && v5 === 0 && v6 === 0 && v7 === 0) {
+    const dc = dcShift >= 0 ? v0 * 2 ** dcShift : descale(v0, -dcShift);
+    for (let k = 0; k < 8; k++) to[out + k * step] = dc;
     return;
   }
-  let z2 = v(2);
-  let z3 = v(6);
-  let z1 = (z2 + z3) * F_0_541;
-  const t2 = z1 - z3 * F_1_847;
-  const t3 = z1 + z2 * F_0_765;
-  z2 = v(0);
-  z3 = v(4);
-  const t0 = (z2 + z3) * 2 ** CONST_BITS;
-  const t1 = (z2 - z3) * 2 ** CONST_BITS;
+  let z1 = (v2 + v6) * F_0_541;
+  const t2 = z1 - v6 * F_1_847;
+  const t3 = z1 + v2 * F_0_765;
+  const t0 = (v0 + v4) * 2 ** CONST_BITS;
+  const t1 = (v0 - v4) * 2 ** CONST_BITS;
   const t10 = t0 + t3;
   const t13 = t0 - t3;
   const t11 = t1 + t2;
   const t12 = t1 - t2;
-  let o0 = v(7);
-  let o1 = v(5);
-  let o2 = v(3);
-  let o3 = v(1);
-  z1 = o0 + o3;
-  z2 = o1 + o2;
-  z3 = o0 + o2;
-  let z4 = o1 + o3;
+  z1 = v7 + v1;
+  let z2 = v5 + v3;
+  let z3 = v7 + v3;
+  let z4 = v5 + v1;
   const z5 = (z3 + z4) * F_1_175;
-  o0 *= F_0_298;
-  o1 *= F_2_053;
-  o2 *= F_3_072;
-  o3 *= F_1_501;
+  let o0 = v7 * F_0_298;
+  let o1 = v5 * F_2_053;
+  let o2 = v3 * F_3_072;
+  let o3 = v1 * F_1_501;
   z1 *= -F_0_899;
   z2 *= -F_2_562;
   z3 = z3 * -F_1_961 + z5;
@@ -188,28 +193,30 @@ function idct1d(v: (k: number) => number, put: (k: number, x: number) => void, s
   o1 += z2 + z4;
   o2 += z2 + z3;
   o3 += z1 + z4;
-  put(0, descale(t10 + o3, shift));
-  put(7, descale(t10 - o3, shift));
-  put(1, descale(t11 + o2, shift));
-  put(6, descale(t11 - o2, shift));
-  put(2, descale(t12 + o1, shift));
-  put(5, descale(t12 - o1, shift));
-  put(3, descale(t13 + o0, shift));
-  put(4, descale(t13 - o0, shift));
+  to[out] = descale(t10 + o3, shift);
+  to[out + 7 * step] = descale(t10 - o3, shift);
+  to[out + step] = descale(t11 + o2, shift);
+  to[out + 6 * step] = descale(t11 - o2, shift);
+  to[out + 2 * step] = descale(t12 + o1, shift);
+  to[out + 5 * step] = descale(t12 - o1, shift);
+  to[out + 3 * step] = descale(t13 + o0, shift);
+  to[out + 4 * step] = descale(t13 - o0, shift);
 }
+
+const dequantised = new Float64Array(64);
+const workspace = new Float64Array(64);
+const samples = new Float64Array(64);
 
 /** Dequantises and inverse-transforms one block into 8×8 samples of `out` at (x, y), clipped to the picture. */
 function idctBlock(coefficients: Int32Array, at: number, quant: Uint16Array, out: Uint16Array, columns: number, rows: number, x: number, y: number): void {
-  const ws = new Float64Array(64);
-  for (let c = 0; c < 8; c++) {
-    idct1d((k) => coefficients[at + 8 * k + c]! * quant[8 * k + c]!, (k, v) => { ws[8 * k + c] = v; }, CONST_BITS - PASS1_BITS, PASS1_BITS);
-  }
-  for (let r = 0; r < 8; r++) {
-    const row = y + r;
-    idct1d((k) => ws[8 * r + k]!, (k, v) => {
-      const col = x + k;
-      if (row < rows && col < columns) out[row * columns + col] = rangeLimit(v);
-    }, CONST_BITS + PASS1_BITS + 3, -(PASS1_BITS + 3));
+  for (let k = 0; k < 64; k++) dequantised[k] = coefficients[at + k]! * quant[k]!;
+  // Columns first (IJG pass 1), then rows.
+  for (let c = 0; c < 8; c++) idct1d(dequantised, c, 8, workspace, c, CONST_BITS - PASS1_BITS, PASS1_BITS);
+  for (let r = 0; r < 8; r++) idct1d(workspace, 8 * r, 1, samples, 8 * r, CONST_BITS + PASS1_BITS + 3, -(PASS1_BITS + 3));
+  const rowsHere = Math.min(8, rows - y);
+  const columnsHere = Math.min(8, columns - x);
+  for (let r = 0; r < rowsHere; r++) {
+    for (let c = 0; c < columnsHere; c++) out[(y + r) * columns + x + c] = rangeLimit(samples[8 * r + c]!);
   }
 }
 

@@ -170,8 +170,9 @@ export async function readPictureText(
   };
 
   /** For each frame read: its boxes and the crop of each, in the rendering they were read from. */
-  const known = new Map<number, Array<{ box: TextBox; render: number; crop: ReaderCrop }>>();
-  let lastRead: Array<{ box: TextBox; render: number; crop: ReaderCrop; reading: Reading }> = [];
+  /** Per frame read: each box, the rendering it was read from, the crop read, and the crop's own values. */
+  const known = new Map<number, Array<{ box: TextBox; render: number; crop: ReaderCrop; raw: ReaderCrop }>>();
+  let lastRead: Array<{ box: TextBox; render: number; crop: ReaderCrop; raw: ReaderCrop; reading: Reading }> = [];
   for (const [n, index] of toRead.entries()) {
     let renders: Image8[];
     try {
@@ -189,16 +190,17 @@ export async function readPictureText(
     }
     const boxes = mergeBoxes(lists);
     const chosen = boxes.map((box) => {
-      const crops = renders.map((image) => readerCrop(image, box));
+      // Read from the rendering where the text stands out most (before stretching).
+      const raws = renders.map((image) => readerCrop(image, box, false));
       let best = 0;
-      crops.forEach((c, i) => {
-        if (contrast(c) > contrast(crops[best]!)) best = i;
+      raws.forEach((c, i) => {
+        if (contrast(c) > contrast(raws[best]!)) best = i;
       });
-      return { box, render: best, crop: crops[best]! };
+      return { box, render: best, crop: readerCrop(renders[best]!, box), raw: raws[best]! };
     });
     // A box at the same place as one of the frame read before, whose pixels did not change, says the same.
     const before = lastRead;
-    const reused = chosen.map((c) => before.find((b) => b.render === c.render && samePlace(b.box, c.box) && !changed(readerCrop(renders[b.render]!, b.box), b.crop))?.reading);
+    const reused = chosen.map((c) => before.find((b) => b.render === c.render && samePlace(b.box, c.box) && !changed(readerCrop(renders[b.render]!, b.box, false), b.raw))?.reading);
     const fresh = chosen.filter((_, i) => reused[i] === undefined);
     const freshReadings = await readCrops(fresh.map((c) => c.crop));
     let k = 0;
@@ -234,8 +236,11 @@ export async function readPictureText(
         break;
       }
       const moved = areas
-        .map((a) => ({ ...a, crop: readerCrop(renders[a.render] ?? renders[0]!, a.box), was: a.crop }))
-        .filter((a) => changed(a.crop, a.was));
+        .map((a) => {
+          const image = renders[a.render] ?? renders[0]!;
+          return { ...a, crop: readerCrop(image, a.box), now: readerCrop(image, a.box, false) };
+        })
+        .filter((a) => changed(a.now, a.raw));
       if (moved.length === 0) continue;
       if (rereads + moved.length > o.rereadUpTo) {
         result.complete = false;

@@ -40,8 +40,11 @@ function stretch(data: Uint8Array): void {
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(((data[i]! - lo) * 255) / (hi - lo))));
 }
 
-/** The box, a margin around it, in grey, contrast stretched, scaled up (bilinear) when its text is small. */
-export function readerCrop(image: Image8, box: Rect): ReaderCrop {
+/**
+ * The box, a margin around it, in grey, contrast stretched (unless `stretched` is false: comparing two
+ * frames' crops needs their own values), scaled up (bilinear) when its text is small.
+ */
+export function readerCrop(image: Image8, box: Rect, stretched = true): ReaderCrop {
   const margin = Math.max(2, Math.round(box.height * MARGIN));
   const x0 = Math.max(0, box.x - margin);
   const y0 = Math.max(0, box.y - margin);
@@ -51,7 +54,7 @@ export function readerCrop(image: Image8, box: Rect): ReaderCrop {
   const ch = Math.max(1, y1 - y0);
   const source = new Uint8Array(cw * ch);
   for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) source[y * cw + x] = greyAt(image, (y0 + y) * image.width + x0 + x);
-  stretch(source);
+  if (stretched) stretch(source);
   let factor = Math.min(MAX_UPSCALE, Math.max(1, READ_HEIGHT / Math.max(1, box.height)));
   factor = Math.min(factor, MAX_CROP_WIDTH / cw);
   factor = Math.max(factor, Math.min(1, MAX_CROP_WIDTH / cw));

@@ -335,10 +335,6 @@ export function watchForDialog(page: Page): DialogWatch {
  * keeps only text: this works with a display (see startXvfb).
  */
 export async function putFileOnClipboard(browser: Browser, file: string): Promise<void> {
-  const connection = (browser as unknown as { connection: BidiSend }).connection;
-  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-  const context = tree.result.contexts[0]?.context;
-  if (!context) throw new Error('no browser window to run privileged code in (was Firefox started with systemAccess?)');
   const expression = `(() => {
     const file = Cc['@mozilla.org/file/local;1'].createInstance(Ci.nsIFile);
     file.initWithPath(${JSON.stringify(file)});
@@ -349,15 +345,51 @@ export async function putFileOnClipboard(browser: Browser, file: string): Promis
     Services.clipboard.setData(transferable, null, Ci.nsIClipboard.kGlobalClipboard);
     return Services.clipboard.hasDataMatchingFlavors(['application/x-moz-file'], Ci.nsIClipboard.kGlobalClipboard);
   })()`;
-  const reply = await connection.send('script.evaluate', { target: { context }, expression, awaitPromise: false });
-  const result = reply.result as { type?: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
-  if (result.type !== 'success' || result.result?.value !== true) {
-    throw new Error(`the file did not reach the clipboard: ${JSON.stringify(result).slice(0, 400)}`);
-  }
+  const onClipboard = await inBrowserWindow(browser, expression);
+  if (onClipboard !== true) throw new Error(`the file did not reach the clipboard (the browser's window answered ${JSON.stringify(onClipboard)})`);
 }
 
 interface BidiSend {
   send(method: string, params: object): Promise<{ result: { contexts: Array<{ context: string }> } & Record<string, unknown> }>;
+}
+
+/** Runs `expression` (awaited) as privileged code in the browser's own window (needs `systemAccess`); its value. */
+async function inBrowserWindow(browser: Browser, expression: string): Promise<unknown> {
+  const connection = (browser as unknown as { connection: BidiSend }).connection;
+  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const context = tree.result.contexts[0]?.context;
+  if (!context) throw new Error('no browser window to run privileged code in (was Firefox started with systemAccess?)');
+  const reply = await connection.send('script.evaluate', { target: { context }, expression, awaitPromise: true });
+  const result = reply.result as { type?: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
+  if (result.type !== 'success') throw new Error(`privileged code failed: ${JSON.stringify(result).slice(0, 400)}`);
+  return result.result?.value;
+}
+
+/**
+ * Opens one of the extension's own pages (e.g. 'src/ui/options/index.html') in a new tab and returns it, loaded.
+ * WebDriver BiDi may not navigate to moz-extension:// URLs, so the tab is opened by privileged code in the
+ * browser's window (needs `systemAccess`); the page is then found by its real URL (puppeteer lists it as about:blank).
+ */
+export async function openExtensionPage(firefox: GuardedFirefox, pagePath: string, timeoutMs = 15_000): Promise<Page> {
+  const host = await inBrowserWindow(firefox.browser, `WebExtensionPolicy.getByID(${JSON.stringify(firefox.extensionId)})?.mozExtensionHostname ?? ''`);
+  if (typeof host !== 'string' || host === '') throw new Error(`Firefox knows no extension ${firefox.extensionId}`);
+  const url = `moz-extension://${host}/${pagePath}`;
+  const before = new Set(await firefox.browser.pages());
+  await inBrowserWindow(
+    firefox.browser,
+    `(() => { const w = Services.wm.getMostRecentWindow('navigator:browser'); ` +
+      `w.gBrowser.selectedTab = w.gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); return true; })()`,
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const page of await firefox.browser.pages()) {
+      if (before.has(page)) continue;
+      const href = await within(1_000, () => page.evaluate(() => location.href), '');
+      if (href === url && (await within(1_000, () => page.evaluate(() => document.readyState), '')) === 'complete') return page;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the extension page ${url} did not open within ${timeoutMs} ms`);
 }
 
 export const XVFB = process.env.SPG_E2E_XVFB ?? '/usr/bin/Xvfb';
