@@ -17,6 +17,7 @@ import {
 import type { CliIo } from './main';
 import { walkFolder } from './files';
 import { plural } from './render';
+import { documentCleaningRun } from './document-run';
 
 export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--key FILE] [--with OPTION] [--without OPTION] PATH...
                                              write de-identified copies under DIR
@@ -177,6 +178,8 @@ interface Outcome {
   status: DeidentifyResult['status'];
   reason?: string;
   picture?: boolean;
+  /** A PDF written anew from pictures of its pages. */
+  imageOnly?: boolean;
 }
 
 function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean): string {
@@ -197,6 +200,12 @@ function summary(outcomes: readonly Outcome[], out: string, keyFile: string, key
     lines.push('', `The pictures of ${plural(pictures.length, 'file')} were not changed and may show identifying text: look at them before uploading.`);
     for (const o of pictures.slice(0, 20)) lines.push(`  ${o.job.display}`);
     if (pictures.length > 20) lines.push(`  … and ${pictures.length - 20} more`);
+  }
+  const imageOnly = cleaned.filter((o) => o.imageOnly);
+  if (imageOnly.length > 0) {
+    lines.push('', `${plural(imageOnly.length, 'PDF')} written as pictures of their pages, identifying lines blacked out (their text can no longer be selected or searched):`);
+    for (const o of imageOnly.slice(0, 20)) lines.push(`  ${o.job.display}`);
+    if (imageOnly.length > 20) lines.push(`  … and ${imageOnly.length - 20} more`);
   }
   if (failed.length > 0) {
     lines.push('', 'Could not be cleaned (no copy written):');
@@ -223,16 +232,22 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     return 2;
   }
   // One session for the whole run: the key is imported once and each UID is hashed once.
-  const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options });
+  // Pictures and PDFs are checked and cleaned in a worker of their own.
+  const documents = documentCleaningRun();
+  const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options, documents: documents.cleaning });
   const outcomes: Outcome[] = [];
   for (const [index, job] of jobs.entries()) {
     let outcome: Outcome;
     try {
       const stat = await fs.promises.stat(job.source);
       const blob = await fs.openAsBlob(job.source);
+      await documents.prepare(job.display, blob);
       const r = await deidentifier.deidentify({ path: job.display, file: blob });
       if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
-      outcome = { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
+      outcome = {
+        job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}),
+        ...(r.documentCopy?.imageOnly ? { imageOnly: true } : {}),
+      };
     } catch (e) {
       outcome = { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
     }
@@ -242,6 +257,7 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
       if (index + 1 === jobs.length) io.stderr('\r\x1b[K');
     }
   }
+  await documents.close();
   io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created)}\n`);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import type { FileReport, ScanReport } from '../core/report';
 import { collectInputs, MissingPathError } from './files';
 import { toJson, toText } from './render';
 import { deidentifyCommand, DEIDENTIFY_USAGE } from './deidentify';
+import { DocumentWorker } from './document-jobs';
 
 const USAGE = `Usage:
   scan-privacy-guard scan [--json] PATH...   check files, folders (recursively) and .zip archives
@@ -69,7 +70,14 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
     else failed.push({ path: input.path, format: 'other', verdict: 'unreadable', reason: input.error ?? 'it could not be opened', findings: [], bytesRead: 0, size: 0 });
   }
   const onProgress = progressBar(io, readable.length);
-  const scanned = await scanFiles(readable, { ...(onProgress ? { onProgress: (d) => onProgress(d) } : {}) });
+  // Pictures and PDFs are checked in a worker of their own (metadata, their text), off this thread.
+  const documents = new DocumentWorker();
+  let scanned;
+  try {
+    scanned = await scanFiles(readable, { ...(onProgress ? { onProgress: (d) => onProgress(d) } : {}), documents });
+  } finally {
+    await documents.close();
+  }
   const files = [...scanned.files, ...failed];
   const report: ScanReport = { files, summary: summarize(files) };
   io.stdout(`${json ? toJson(report) : toText(report)}\n`);

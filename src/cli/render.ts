@@ -46,7 +46,9 @@ export function toJson(report: ScanReport): string {
       ...(x.creator ? { creator: x.creator } : {}),
       ...(x.note ? { note: x.note } : {}),
       ...(x.repeats ? { repeats: x.repeats } : {}),
+      ...(x.region ? { region: x.region } : {}),
     })),
+    ...(f.document ? { document: f.document } : {}),
     bytesRead: f.bytesRead,
     size: f.size,
   }));
