@@ -152,6 +152,8 @@ export interface LineMeaning {
  * date, an ID, a phone number or a hospital.
  */
 export function lineMeaning(text: string, terms: PictureTerms): LineMeaning | undefined {
+  // A label with nothing after it ("Name:", "DOB: -", a blank form) says nothing of anyone.
+  if (/^\W*[\p{L} .']{1,30}[:#][\s\-_.]*$/u.test(text)) return undefined;
   const meaning = meaningOf(text, terms);
   let label: LabelKind | undefined;
   for (const l of LABELS) {
@@ -169,9 +171,10 @@ export function lineMeaning(text: string, terms: PictureTerms): LineMeaning | un
   if (label === 'name' || repeats.has('name')) return result('name', 'high', label ? 'a labelled name' : "repeats the patient's name");
   if (label === 'identifier' || repeats.has('identifier')) return result('identifier', 'high', label ? 'a labelled ID or record number' : "repeats the patient's ID");
   if (label === 'phone' || label === 'address' || label === 'email' || looks.has('phone')) return result('contact', 'high', 'an address, a phone number or an e-mail');
+  // A labelled doctor's name is staff, not the patient, however much it looks like a name.
+  if (label === 'staff' || repeats.has('staff')) return result('people-and-institution', 'medium', 'names a member of staff');
   if (looks.has('name')) return result('name', 'high', 'looks like a name');
   if (looks.has('identifier')) return result('identifier', 'medium', 'looks like an ID');
-  if (label === 'staff' || repeats.has('staff')) return result('people-and-institution', 'medium', 'names a member of staff');
   if (looks.has('institution') || repeats.has('institution')) return result('people-and-institution', 'medium', 'names a hospital or practice');
   if (looks.has('date') || repeats.has('date')) return result('dates', 'medium', 'a date');
   return undefined;

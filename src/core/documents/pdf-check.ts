@@ -263,6 +263,7 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
   try {
     const problems: string[] = [];
     const pages = doc.numPages;
+    if (pages === 0) problems.push('the PDF has no pages (it is damaged)');
     const textPages = Math.min(pages, limits.pdfTextPages);
     if (pages > textPages) problems.push(`only the first ${textPages} of its ${pages} pages were checked`);
     // The text layer of every page read, first; pages without one are read as pictures after.

@@ -10,6 +10,9 @@ import { PIXEL_DATA_TAG } from '../text/picture-findings';
 import { documentTerms, lineMeaning, pictureLooks, viewerText } from './document-text';
 import { readPictureMetadata } from './picture-metadata';
 import { decodePicture, orient, storedRect, PictureDecodeError } from './picture-decode';
+import { jpegLayout } from './jpeg-file';
+import { pngChunks } from './png-file';
+import { gifLayout, webpChunks } from './webp-gif-files';
 import type { DocumentHost, DocumentLimits, DocumentReport } from './document-check';
 
 /** What was read in one picture (or one scanned page): findings with regions in the given pixels, and marks. */
@@ -71,11 +74,36 @@ function verdictOf(findings: readonly Finding[], problem: string | undefined, lo
   return looksMedical ? 'clean' : 'not-medical';
 }
 
+/**
+ * Why a picture's file is damaged, from its structure alone (decoders often show what they could of a cut
+ * picture without a word): undefined when it is whole.
+ */
+export function structureProblem(bytes: Uint8Array, format: ImageFormat): string | undefined {
+  try {
+    switch (format) {
+      case 'jpeg':
+        return jpegLayout(bytes).complete ? undefined : 'the picture is cut short (it has no end marker)';
+      case 'png':
+        return pngChunks(bytes).complete ? undefined : 'the picture is cut short (it has no end chunk)';
+      case 'gif':
+        return gifLayout(bytes).complete ? undefined : 'the picture is cut short';
+      case 'webp':
+        return webpChunks(bytes).complete ? undefined : 'the picture is cut short';
+      default:
+        return undefined;
+    }
+  } catch (e) {
+    return e instanceof Error ? e.message : 'the picture is damaged';
+  }
+}
+
 /** Checks one picture's bytes. Never throws for a bad picture; engine failures reject. */
 export async function checkPicture(bytes: Uint8Array, format: ImageFormat, host: DocumentHost, limits: DocumentLimits): Promise<DocumentReport> {
   const metadata = await readPictureMetadata(bytes, format);
   const findings = [...metadata.findings];
   const problems: string[] = metadata.problem ? [metadata.problem] : [];
+  const damaged = structureProblem(bytes, format);
+  if (damaged) problems.push(damaged);
   const document: DocumentReport['document'] = { kind: 'image', subtype: format, looksMedical: false, pictureText: 'skipped' };
   if (metadata.orientation !== 1) document.orientation = metadata.orientation;
   let picture: DocumentReport['picture'];
