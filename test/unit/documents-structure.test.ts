@@ -238,7 +238,7 @@ describe('WebP and GIF', () => {
     expect(webpSize(webp, webpChunks(webp).chunks)).toEqual({ width: 200, height: 150 });
     const stripped = stripWebp(webp);
     expect(Object.keys(exiftoolTags(stripped, 'w2.webp')).filter((k) => /Artist|Creator|XMP|IFD/.test(k))).toEqual([]);
-    expect(decodeWithImageMagick(stripped).rgb).toEqual(decodeWithImageMagick(webp).rgb);
+    expect(Buffer.from(decodeWithImageMagick(stripped).rgb).equals(Buffer.from(decodeWithImageMagick(webp).rgb))).toBe(true);
     const gif = withExif(convertPicture(small, 'gif'), 'g.gif', ['-Comment=secret', '-XMP-dc:Creator=X']);
     const layout = gifLayout(gif);
     expect([layout.width, layout.height, layout.frames, layout.complete]).toEqual([200, 150, 1, true]);
@@ -246,7 +246,7 @@ describe('WebP and GIF', () => {
     const clean = stripGif(gif);
     expect(gifLayout(clean).comments).toEqual([]);
     expect(gifLayout(clean).applications).toEqual([]);
-    expect(decodeWithImageMagick(clean).rgb).toEqual(decodeWithImageMagick(gif).rgb);
+    expect(Buffer.from(decodeWithImageMagick(clean).rgb).equals(Buffer.from(decodeWithImageMagick(gif).rgb))).toBe(true);
     expect(() => stripWebp(webp.subarray(0, webp.length - 100))).toThrow(/cut short/);
     expect(() => stripGif(gif.subarray(0, gif.length - 100))).toThrow(/cut short/);
     expect(() => webpChunks(gif)).toThrow(/WebP/);

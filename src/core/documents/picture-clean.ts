@@ -51,6 +51,28 @@ export function fillImageRegions(image: Image8, regions: readonly Rect[], margin
   return touched;
 }
 
+/** The IFD entries a written TIFF has, beyond which nothing is said. */
+const TIFF_HEAD_BYTES = 1000;
+
+/**
+ * An uncompressed RGBA TIFF with UTIF's encoder: size, samples, one strip, resolution and orientation, and
+ * no Software tag (UTIF's own encodeImage adds one naming itself).
+ */
+async function encodeTiff(rgba: Uint8Array, width: number, height: number, orientation: number): Promise<Uint8Array> {
+  const utif = (await import('utif2')) as unknown as { default?: typeof import('utif2') } & typeof import('utif2');
+  const lib = (utif.default ?? utif) as unknown as { encode(ifds: Array<Record<string, unknown>>): ArrayBuffer };
+  const ifd: Record<string, unknown> = {
+    t256: [width], t257: [height], t258: [8, 8, 8, 8], t259: [1], t262: [2], t273: [TIFF_HEAD_BYTES], t277: [4], t278: [height],
+    t279: [width * height * 4], t282: [[72, 1]], t283: [[72, 1]], t284: [1], t296: [2], t338: [2],
+  };
+  if (orientation >= 2 && orientation <= 8) ifd.t274 = [orientation];
+  const head = new Uint8Array(lib.encode([ifd]));
+  const out = new Uint8Array(TIFF_HEAD_BYTES + rgba.length);
+  out.set(head.subarray(0, TIFF_HEAD_BYTES), 0);
+  out.set(rgba, TIFF_HEAD_BYTES);
+  return out;
+}
+
 /** The encoded JPEG with `segments` put right after its JFIF segment (or its start). */
 function withSegments(jpeg: Uint8Array, segments: readonly Uint8Array[]): Uint8Array {
   const layout = jpegLayout(jpeg);
@@ -115,10 +137,7 @@ export async function cleanPicture(bytes: Uint8Array, format: ImageFormat, regio
           for (let c = 0; c < 3; c++) rgba[4 * i + c] = own.data[own.channels === 3 ? 3 * i + c : i]!;
           rgba[4 * i + 3] = 255;
         }
-        const utif = (await import('utif2')) as unknown as { default?: typeof import('utif2') } & typeof import('utif2');
-        const lib = utif.default ?? utif;
-        const meta = orientation !== 1 ? ({ t274: [orientation] } as unknown as Parameters<typeof lib.encodeImage>[3]) : undefined;
-        return { bytes: new Uint8Array(lib.encodeImage(rgba, own.width, own.height, meta)), reencoded: true, masked };
+        return { bytes: await encodeTiff(rgba, own.width, own.height, orientation), reencoded: true, masked };
       }
       case 'heif':
         throw new PictureCleanError('a cleaned copy of a HEIC/HEIF picture cannot be written here (there is no HEIF writer); save it as JPEG first');
