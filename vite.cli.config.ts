@@ -1,9 +1,11 @@
 // Builds the command-line tool into one Node ES module: dist/cli/scan-privacy-guard.mjs, with the codecs'
 // WebAssembly files beside it in dist/cli/codecs/ (src/cli/codec-host.ts reads them from there).
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
 import { bundledWasmFile, WASM_FILES } from './src/cli/codec-files';
+import { bundledDocumentFile, DOCUMENT_FILES } from './src/cli/document-files';
 
 const require = createRequire(import.meta.url);
 
@@ -19,18 +21,39 @@ function codecWasm(): Plugin {
   };
 }
 
+/** Copies what the document worker reads into the build: libwebp's and libjpeg-turbo's encoder's WebAssembly, pdf.js's font data, CMaps, colour profiles and decoders. */
+function documentFiles(): Plugin {
+  return {
+    name: 'document-files',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: bundledDocumentFile('webpWasm'), source: fs.readFileSync(require.resolve(DOCUMENT_FILES.webpWasm)) });
+      this.emitFile({ type: 'asset', fileName: bundledDocumentFile('jpegEncoderWasm'), source: fs.readFileSync(require.resolve(DOCUMENT_FILES.jpegEncoderWasm)) });
+      const root = path.dirname(require.resolve(DOCUMENT_FILES.pdfjs));
+      for (const folder of ['standard_fonts', 'cmaps', 'wasm', 'iccs']) {
+        for (const name of fs.readdirSync(path.join(root, folder))) {
+          this.emitFile({ type: 'asset', fileName: `${bundledDocumentFile('pdfjs')}/${folder}/${name}`, source: fs.readFileSync(path.join(root, folder, name)) });
+        }
+      }
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: false,
-  plugins: [codecWasm()],
+  plugins: [codecWasm(), documentFiles()],
   build: {
     outDir: 'dist/cli',
     emptyOutDir: true,
     target: 'node20',
-    ssr: 'src/cli/scan-privacy-guard.ts',
+    ssr: true,
     minify: false,
     rollupOptions: {
+      // The CLI, and the document worker it starts (document-worker.mjs beside it).
+      input: { 'scan-privacy-guard': 'src/cli/scan-privacy-guard.ts', 'document-worker': 'src/cli/document-worker.ts' },
       output: {
-        entryFileNames: 'scan-privacy-guard.mjs',
+        entryFileNames: '[name].mjs',
+        // Chunks beside the entries, so every module finds codecs/ and documents/ from its own folder.
+        chunkFileNames: '[name]-[hash].mjs',
         format: 'es',
         // The codecs' emscripten glue is CommonJS and, in Node, reads __dirname: give every chunk its own.
         banner: "import { dirname as __spgDirname } from 'node:path'; import { fileURLToPath as __spgFileUrl } from 'node:url'; const __filename = __spgFileUrl(import.meta.url); const __dirname = __spgDirname(__filename);",

@@ -5,14 +5,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { DocumentHost } from '../core/documents/document-check';
 import type { PictureDecoderHost, RgbaPicture } from '../core/documents/picture-decode';
 import type { JpegEncoder } from '../core/documents/picture-clean';
 import type { TextEngine } from '../core/text/picture-text';
 import { nodeCodecs } from './codec-host';
 import { createNodeTextEngine, type NodeTextEngine } from './text-engine';
+import { bundledDocumentFile, DOCUMENT_FILES } from './document-files';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function documentFile(name: keyof typeof DOCUMENT_FILES): string {
+  const bundled = path.join(here, bundledDocumentFile(name));
+  if (fs.existsSync(bundled)) return bundled;
+  const resolved = require.resolve(DOCUMENT_FILES[name]);
+  return name === 'pdfjs' ? path.dirname(resolved) : resolved;
+}
 
 /** Emscripten glue that makes `new ImageData(...)` (libwebp's decoder does): plain pixels in Node. */
 function ensureImageData(): void {
@@ -27,7 +37,7 @@ function webp(): Promise<(bytes: Uint8Array) => Promise<RgbaPicture>> {
   webpDecoder ??= (async () => {
     ensureImageData();
     const module = await import('@jsquash/webp/decode.js');
-    const wasm = await WebAssembly.compile(await fs.promises.readFile(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm')));
+    const wasm = await WebAssembly.compile(await fs.promises.readFile(documentFile('webpWasm')));
     await module.init(wasm);
     return async (bytes: Uint8Array) => {
       const decoded = await module.default(bytes.slice().buffer);
@@ -90,7 +100,7 @@ let jpegQueue: Promise<unknown> = Promise.resolve();
 export const nodeJpegEncoder: JpegEncoder = (image, quality) => {
   jpegEncoder ??= (async () => {
     const glue = (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs')).default as unknown as (o: Record<string, unknown>) => Promise<{ JPEGEncoder: new () => WasmJpegEncoder }>;
-    const wasmBinary = await fs.promises.readFile(require.resolve('@cornerstonejs/codec-libjpeg-turbo-8bit/wasm'));
+    const wasmBinary = await fs.promises.readFile(documentFile('jpegEncoderWasm'));
     const module = await glue({ wasmBinary, print: () => undefined, printErr: () => undefined });
     return new module.JPEGEncoder();
   })();
@@ -114,7 +124,7 @@ export const nodeJpegEncoder: JpegEncoder = (image, quality) => {
 
 /** pdf.js's options in Node: its own font data, CMaps, colour profiles and WebAssembly decoders, from node_modules. */
 export function nodePdfOptions(): Record<string, unknown> {
-  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  const root = documentFile('pdfjs');
   const folder = (name: string): string => `${path.join(root, name)}${path.sep}`;
   return {
     standardFontDataUrl: folder('standard_fonts'),
