@@ -85,7 +85,7 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
 /** What an APPn segment is, by its marker and identifier. */
 export function appKind(bytes: Uint8Array, segment: JpegSegment): string {
   const n = segment.marker - 0xe0;
-  const id = ascii(bytes, segment.dataStart, Math.min(32, segment.end - segment.dataStart));
+  const id = ascii(bytes, segment.dataStart, Math.min(40, segment.end - segment.dataStart));
   if (n === 0 && (id.startsWith('JFIF\0') || id.startsWith('JFXX\0'))) return id.startsWith('JFIF') ? 'jfif' : 'jfxx';
   if (n === 1 && id.startsWith('Exif\0')) return 'exif';
   if (n === 1 && id.startsWith('http://ns.adobe.com/xap/1.0/')) return 'xmp';

@@ -280,14 +280,15 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
         problems.push(`page ${number} could not be read (it is damaged)`);
       }
     }
-    let meta: { info?: unknown; metadata?: { getAll?: () => unknown } | null } = {};
+    let meta: { info?: unknown; metadata?: Iterable<[string, unknown]> | null } = {};
     try {
       meta = (await doc.getMetadata()) as typeof meta;
     } catch {
       problems.push('its metadata could not be read (it is damaged)');
     }
     const info = (meta.info && typeof meta.info === 'object' ? meta.info : {}) as Record<string, unknown>;
-    const xmp = (meta.metadata?.getAll?.() ?? {}) as Record<string, unknown>;
+    // pdf.js's XMP metadata: its entries (dc:creator, xmp:createdate...), parsed from the packet.
+    const xmp: Record<string, unknown> = meta.metadata ? Object.fromEntries(meta.metadata) : {};
     const allLines = layers.flatMap((l) => l.lines.map((x) => x.text));
     const terms = documentTerms(allLines);
     const findings: Finding[] = [];
@@ -335,7 +336,6 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
           const read = await pictureTextFindings(image, engine, names, toRegion, false);
           findings.push(...read.findings);
           marks.push(...read.marks);
-          if (!read.complete) problems.push(`page ${number}: ${read.problem ?? 'its text could not be read completely'}`);
           if (read.looksMedical || medicalText(read.lines.join('\n'))) looksMedical = true;
           document.scannedPages = (document.scannedPages ?? 0) + 1;
         }

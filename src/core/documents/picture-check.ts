@@ -21,8 +21,6 @@ export interface PictureTextFindings {
   marks: FindingRegion[];
   lines: string[];
   looksMedical: boolean;
-  complete: boolean;
-  problem?: string;
 }
 
 /**
@@ -65,7 +63,7 @@ export async function pictureTextFindings(
   }
   // Lines not reported (they identify no one) are not masked either; boxes that could not be read are.
   const marks = text.marks.map((m) => toRegion({ x: m.x, y: m.y, width: m.width, height: m.height }));
-  return { findings, marks, lines, looksMedical, complete: text.complete, ...(text.problem ? { problem: text.problem } : {}) };
+  return { findings, marks, lines, looksMedical };
 }
 
 function verdictOf(findings: readonly Finding[], problem: string | undefined, looksMedical: boolean): Verdict {
@@ -128,11 +126,8 @@ export async function checkPicture(bytes: Uint8Array, format: ImageFormat, host:
       findings.push(...text.findings);
       document.pictureText = 'read';
       document.looksMedical = text.looksMedical;
+      // One frame already decoded: its read is always complete.
       picture = { status: 'read', frames: 1, framesRead: 1, ...(text.marks.length > 0 ? { marks: text.marks } : {}) };
-      if (!text.complete) {
-        problems.push(text.problem ?? 'its text could not be read completely');
-        picture.reason = text.problem ?? 'its text could not be read completely';
-      }
     } else if (read) {
       document.pictureText = 'not-read';
       problems.push('no text reader is available here');

@@ -115,6 +115,10 @@ export function fromRgba(picture: RgbaPicture): Image8 {
 
 async function decodeJpeg(bytes: Uint8Array, codecs: Codecs | undefined): Promise<Image8> {
   if (!codecs) throw new PictureDecodeError('no JPEG decoder is available here');
+  const frame = jpegFrame(bytes, jpegLayout(bytes));
+  if (frame && frame.components !== 1 && frame.components !== 3) {
+    throw new PictureDecodeError(`the JPEG picture has ${frame.components} colour components (CMYK), which this tool does not read`);
+  }
   let decoded;
   try {
     decoded = await codecs.jpeg(bytes);
@@ -123,18 +127,7 @@ async function decodeJpeg(bytes: Uint8Array, codecs: Codecs | undefined): Promis
   }
   const { columns: width, rows: height, components, data } = decoded;
   if (decoded.bitsPerSample !== 8) throw new PictureDecodeError(`the JPEG picture has ${decoded.bitsPerSample}-bit samples, which this tool does not read`);
-  if (components === 1) return { width, height, channels: 1, data: data.subarray(0, width * height) };
-  if (components === 3) return { width, height, channels: 3, data: data.subarray(0, width * height * 3) };
-  if (components === 4) {
-    // CMYK (Adobe writes it inverted): a rough RGB is enough to find text.
-    const out = new Uint8Array(width * height * 3);
-    for (let i = 0; i < width * height; i++) {
-      const k = data[4 * i + 3]!;
-      for (let c = 0; c < 3; c++) out[3 * i + c] = Math.round((data[4 * i + c]! * k) / 255);
-    }
-    return { width, height, channels: 3, data: out };
-  }
-  throw new PictureDecodeError(`the JPEG picture has ${components} colour components, which this tool does not read`);
+  return components === 1 ? { width, height, channels: 1, data: data.subarray(0, width * height) } : { width, height, channels: 3, data: data.subarray(0, width * height * 3) };
 }
 
 interface OmgGifReader {

@@ -142,12 +142,6 @@ const XMP_RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   MP: { RegionInfo: { category: 'name', severity: 'high', note: 'names of people whose faces are marked in the picture' }, '*': 'skip' },
   MPRI: { '*': { category: 'name', severity: 'high', note: 'names of people whose faces are marked in the picture' } },
   MPReg: { PersonDisplayName: { category: 'name', severity: 'high', note: 'a person marked in the picture' }, '*': 'skip' },
-  exif: {
-    GPSLatitude: 'skip', GPSLongitude: 'skip', // read together as a position below
-    UserComment: 'text',
-    DateTimeOriginal: { category: 'dates', severity: 'low' },
-    '*': 'skip',
-  },
   exifEX: {
     CameraOwnerName: { category: 'name', severity: 'high', note: "the camera owner's name" },
     BodySerialNumber: { category: 'device', severity: 'medium', note: 'a serial number ties the picture to one camera' },
@@ -270,15 +264,16 @@ function position(lat: unknown, latRef: unknown, lon: unknown, lonRef: unknown):
   return `${a.toFixed(5)}, ${b.toFixed(5)}`;
 }
 
-type ExifrOutput = Record<string, Record<string, unknown> | unknown>;
+/** What exifr gives with EXIFR_OPTIONS: its blocks (ifd0, exif, gps, ifd1, iptc) and one per XMP namespace. */
+export type ExifrOutput = Record<string, Record<string, unknown> | unknown>;
 
 function blockOf(output: ExifrOutput, name: string): Record<string, unknown> {
   const block = output[name];
   return block && typeof block === 'object' && !(block instanceof Uint8Array) ? (block as Record<string, unknown>) : {};
 }
 
-/** Findings of what exifr read. */
-function exifrFindings(output: ExifrOutput, out: Finding[]): void {
+/** Findings of what exifr read, added to `out`. */
+export function exifrFindings(output: ExifrOutput, out: Finding[]): void {
   const ifd0 = blockOf(output, 'ifd0');
   const exif = blockOf(output, 'exif');
   const gps = blockOf(output, 'gps');
@@ -312,15 +307,11 @@ function exifrFindings(output: ExifrOutput, out: Finding[]): void {
     if (!known) continue;
     apply(out, `iptc:${known.name}`, known.name, known.rule, joinTexts(value));
   }
-  // XMP: every namespace exifr parsed.
-  let xmpLat: unknown;
-  let xmpLon: unknown;
+  // XMP: every namespace exifr parsed (its exif namespace goes into the EXIF block: handled above, and below).
   for (const [prefix, block] of Object.entries(output)) {
     if (NOT_XMP.has(prefix) || !block || typeof block !== 'object' || block instanceof Uint8Array) continue;
     const rules = XMP_RULES[prefix];
     for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
-      if (prefix === 'exif' && key === 'GPSLatitude') xmpLat = value;
-      if (prefix === 'exif' && key === 'GPSLongitude') xmpLon = value;
       const rule = rules?.[key] ?? rules?.['*'];
       const text = joinTexts(value);
       if (rule) {
@@ -331,7 +322,8 @@ function exifrFindings(output: ExifrOutput, out: Finding[]): void {
       }
     }
   }
-  const xmpPlace = position(xmpLat, undefined, xmpLon, undefined);
+  // XMP's exif:GPSLatitude ("52,13.782N"), which exifr puts into the EXIF block.
+  const xmpPlace = position(exif.GPSLatitude, undefined, exif.GPSLongitude, undefined);
   if (xmpPlace && !place) out.push(finding('xmp:exif:GPSLatitude', 'GPSPosition', 'location', 'high', xmpPlace, 'the GPS position where the picture was taken: it can be a home or a hospital'));
 }
 
