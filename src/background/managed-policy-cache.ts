@@ -34,12 +34,16 @@ export function readLiveManagedPolicy(timeoutMs = MANAGED_TIMEOUT_MS): Promise<M
   });
 }
 
+/** The copy as storage.local holds it under MANAGED_POLICY_CACHE_KEY, or undefined when it holds none. */
+export function parseCachedManagedPolicy(stored: unknown): ManagedPolicyRead | undefined {
+  if (typeof stored !== 'object' || stored === null || !('policy' in stored)) return undefined;
+  return { policy: (stored as ManagedPolicyRead).policy };
+}
+
 /** The last policy stored by cacheManagedPolicy, or undefined when there is none (or storage fails). */
 export async function readCachedManagedPolicy(): Promise<ManagedPolicyRead | undefined> {
   try {
-    const stored = (await browser.storage.local.get(MANAGED_POLICY_CACHE_KEY))[MANAGED_POLICY_CACHE_KEY];
-    if (typeof stored !== 'object' || stored === null || !('policy' in stored)) return undefined;
-    return { policy: (stored as ManagedPolicyRead).policy };
+    return parseCachedManagedPolicy((await browser.storage.local.get(MANAGED_POLICY_CACHE_KEY))[MANAGED_POLICY_CACHE_KEY]);
   } catch {
     return undefined;
   }

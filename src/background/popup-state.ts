@@ -7,6 +7,7 @@
 import browser from 'webextension-polyfill';
 import { SETTINGS_STORAGE_KEY, canChangeSiteProtection, effectiveSettings, isProtected, siteHost } from '../core/settings';
 import { isListedHost } from '../core/site-notes';
+import { MANAGED_POLICY_CACHE_KEY, parseCachedManagedPolicy, type ManagedPolicyRead } from './managed-policy-cache';
 import type { PopupState, TopSiteQuery, TopSiteReply } from './protocol';
 import { SITE_ACTIVITY_STORAGE_KEY, activityFor, parseSiteActivity, type SiteActivity } from './site-activity';
 import { getTabSite, type TabSite } from './tab-sites';
@@ -36,7 +37,7 @@ export interface PopupTarget {
   readonly tabId?: number;
 }
 
-/** Everything the popup needs about the page except the administrator's policy. */
+/** Everything the popup needs about the page except the administrator's policy (and the last copy of it read). */
 export interface PopupPage {
   readonly url: string | null;
   readonly host: string | null;
@@ -45,11 +46,19 @@ export interface PopupPage {
   readonly activity: SiteActivity;
   readonly tab: TabSite | undefined;
   readonly guardSeen: boolean;
+  /** The administrator's policy as last read (managed-policy-cache.ts), read in the same storage call. */
+  readonly cachedPolicy: ManagedPolicyRead | undefined;
 }
 
-/** Reads the page's site, the person's settings, the counts and the tab's warnings, all at once. */
-export async function readPopupPage(target: PopupTarget): Promise<PopupPage> {
-  const stored = browser.storage.local.get([SETTINGS_STORAGE_KEY, SITE_ACTIVITY_STORAGE_KEY]).catch(() => ({}) as Record<string, unknown>);
+/**
+ * Reads the page's site, the person's settings, the counts, the tab's warnings and the last copy of the policy, all
+ * at once (one storage.local call, started before the target is known).
+ */
+export async function readPopupPage(which: PopupTarget | Promise<PopupTarget>): Promise<PopupPage> {
+  const stored = browser.storage.local
+    .get([SETTINGS_STORAGE_KEY, SITE_ACTIVITY_STORAGE_KEY, MANAGED_POLICY_CACHE_KEY])
+    .catch(() => ({}) as Record<string, unknown>);
+  const target = await which;
   let url = target.url ?? null;
   let host: string | null = siteHost(url) ?? null;
   let tab: TabSite | undefined;
@@ -68,7 +77,15 @@ export async function readPopupPage(target: PopupTarget): Promise<PopupPage> {
     if (guardSeen && known?.host === host) tab = known;
   }
   const got = await stored;
-  return { url, host, local: got[SETTINGS_STORAGE_KEY], activity: parseSiteActivity(got[SITE_ACTIVITY_STORAGE_KEY]), tab, guardSeen };
+  return {
+    url,
+    host,
+    local: got[SETTINGS_STORAGE_KEY],
+    activity: parseSiteActivity(got[SITE_ACTIVITY_STORAGE_KEY]),
+    tab,
+    guardSeen,
+    cachedPolicy: parseCachedManagedPolicy(got[MANAGED_POLICY_CACHE_KEY]),
+  };
 }
 
 /** The popup's state for a page under an administrator's policy. Pure. */

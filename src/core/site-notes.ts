@@ -485,18 +485,24 @@ export interface SiteNotesLookup {
  * Throws if two records claim the same domain (a database error the schema test also catches).
  */
 export function createSiteNotesLookup(records: readonly SiteNoteRecord[]): SiteNotesLookup {
-  const byHost = new Map<string, { path: string; notes: SiteNotes }[]>();
+  const byHost = new Map<string, { path: string; record: SiteNoteRecord }[]>();
   for (const record of records) {
-    const notes = resolveSiteNotes(record);
     for (const domain of record.domains) {
       const { host, path } = splitDomain(domain);
       const entries = byHost.get(host) ?? [];
       if (entries.some((e) => e.path === path)) throw new Error(`site notes: domain ${domain} is listed twice`);
-      entries.push({ path, notes });
+      entries.push({ path, record });
       entries.sort((a, b) => b.path.length - a.path.length);
       byHost.set(host, entries);
     }
   }
+  // A record is resolved the first time a page matches it (the popup needs one; resolving all costs the first paint).
+  const resolved = new Map<SiteNoteRecord, SiteNotes>();
+  const notesOf = (record: SiteNoteRecord): SiteNotes => {
+    let notes = resolved.get(record);
+    if (notes === undefined) resolved.set(record, (notes = resolveSiteNotes(record)));
+    return notes;
+  };
   return (urlOrHost) => {
     const page = parsePageAddress(urlOrHost);
     if (page === undefined) return undefined;
@@ -504,7 +510,7 @@ export function createSiteNotesLookup(records: readonly SiteNoteRecord[]): SiteN
     for (let i = 0; i < labels.length - 1; i++) {
       const entries = byHost.get(labels.slice(i).join('.'));
       const match = entries?.find((e) => pathUnder(page.path, e.path));
-      if (match) return match.notes;
+      if (match) return notesOf(match.record);
     }
     return undefined;
   };
@@ -525,8 +531,16 @@ export function createListedHostTest(records: readonly SiteNoteRecord[]): (host:
   };
 }
 
-/** Every site in the bundled database, resolved. */
-export const ALL_SITE_NOTES: readonly SiteNotes[] = SITE_NOTE_RECORDS.map(resolveSiteNotes);
+let allNotes: readonly SiteNotes[] | undefined;
+
+/** Every site in the bundled database, resolved (on first use). */
+export function allSiteNotes(): readonly SiteNotes[] {
+  allNotes ??= SITE_NOTE_RECORDS.map(resolveSiteNotes);
+  return allNotes;
+}
+
+/** How many sites the bundled database has notes for. */
+export const SITE_NOTES_COUNT: number = SITE_NOTE_RECORDS.length;
 
 /** The bundled notes for a page (full URL, or bare host), or undefined when there are none. Never throws. */
 export const findSiteNotes: SiteNotesLookup = createSiteNotesLookup(SITE_NOTE_RECORDS);

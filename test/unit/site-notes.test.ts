@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ALL_SITE_NOTES,
+  SITE_NOTES_COUNT,
+  allSiteNotes,
   CONCERN_ORDER,
   DURATION_UNITS,
   DURATION_VALUES,
@@ -309,8 +310,10 @@ describe('the site notes database', () => {
 
 describe('resolved notes', () => {
   it('list every fact kind once, in order, with findings in display order and message keys filled in', () => {
-    expect(ALL_SITE_NOTES).toHaveLength(SITE_NOTE_RECORDS.length);
-    for (const [i, notes] of ALL_SITE_NOTES.entries()) {
+    expect(allSiteNotes()).toHaveLength(SITE_NOTE_RECORDS.length);
+    expect(SITE_NOTES_COUNT).toBe(SITE_NOTE_RECORDS.length);
+    expect(allSiteNotes(), 'resolved once').toBe(allSiteNotes());
+    for (const [i, notes] of allSiteNotes().entries()) {
       const record = SITE_NOTE_RECORDS[i]!;
       expect(notes.facts.map((f) => f.kind)).toEqual(FACT_KINDS);
       for (const fact of notes.facts) {
@@ -381,7 +384,7 @@ describe('the three answers the popup leads with', () => {
   });
 
   it('come worst first, each led by its worst finding', () => {
-    for (const notes of ALL_SITE_NOTES) {
+    for (const notes of allSiteNotes()) {
       const answers = leadAnswers(notes);
       expect(answers.map((a) => a.question).sort()).toEqual(['access', 'keep', 'training']);
       const ranks = answers.map((a) => CONCERN_ORDER.indexOf(a.concern));
@@ -490,7 +493,7 @@ describe('messages', () => {
 
   it('every key the notes and questions use has an English string', () => {
     const used = new Set<string>();
-    for (const notes of ALL_SITE_NOTES) {
+    for (const notes of allSiteNotes()) {
       used.add(notes.categoryKey);
       for (const fact of notes.facts) {
         used.add(fact.titleKey);
@@ -671,6 +674,10 @@ describe('findSiteNotes', () => {
     expect(parsePageAddress('example.com')).toEqual({ host: 'example.com', path: '/' });
     expect(splitDomain('x.com')).toEqual({ host: 'x.com', path: '' });
     expect(splitDomain('mlmed.org/tools/xray/')).toEqual({ host: 'mlmed.org', path: '/tools/xray' });
+  });
+
+  it('resolves a site once, on first use', () => {
+    expect(findSiteNotes('https://chatgpt.com/a')).toBe(findSiteNotes('chat.openai.com'));
   });
 
   it('the most specific domain wins, whatever the order of the database', () => {

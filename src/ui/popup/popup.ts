@@ -11,10 +11,10 @@
 
 import browser from 'webextension-polyfill';
 import {
-  ALL_SITE_NOTES,
   CONCERN_ORDER,
   FACT_KINDS,
   OTHER_KINDS,
+  SITE_NOTES_COUNT,
   UPLOAD_QUESTIONS,
   concernMessageKey,
   factTitleMessageKey,
@@ -32,7 +32,7 @@ import {
   type SiteRemark,
   type SiteSource,
 } from '../../core/site-notes';
-import { cacheManagedPolicy, readCachedManagedPolicy, readLiveManagedPolicy, samePolicy } from '../../background/managed-policy-cache';
+import { cacheManagedPolicy, readLiveManagedPolicy, samePolicy } from '../../background/managed-policy-cache';
 import { composePopupState, readPopupPage, type PopupPage, type PopupTarget } from '../../background/popup-state';
 import { GUARD_EVENT_KINDS, type PopupState, type SetSiteProtectionMessage } from '../../background/protocol';
 import { el, formatList, formatNumber, localizeDocument, t, uiLanguage } from './elements';
@@ -98,6 +98,27 @@ function sourceLabel(url: string): string {
     // Shown as it is.
   }
   return text.length > 56 ? `${text.slice(0, 55)}…` : text;
+}
+
+// ---- folding -------------------------------------------------------------------------------------------------
+
+/**
+ * A <details> whose body is built the first time it opens: the first paint needs only the summaries (the three
+ * answers), and building every finding, quote and source of a site costs it several milliseconds.
+ */
+function foldOut(attributes: Record<string, string | boolean>, summary: HTMLElement, body: () => (Node | undefined)[]): HTMLDetailsElement {
+  const details = el('details', attributes, summary);
+  let built = false;
+  const build = (): void => {
+    if (built) return;
+    built = true;
+    details.append(...body().filter((n): n is Node => n !== undefined));
+  };
+  if (attributes.open === true) build();
+  details.addEventListener('toggle', () => {
+    if (details.open) build();
+  });
+  return details;
 }
 
 // ---- header ------------------------------------------------------------------------------------------------
@@ -277,26 +298,32 @@ function answerItem(answer: LeadAnswer): HTMLElement {
       about && el('span', { class: 'about' }, ` — ${about}`),
     ),
   );
-  const body = el('div', { class: 'answer-body' });
-  for (const finding of answer.how) body.append(howLine(finding)!);
-  if (answer.findings.length > 0) body.append(findingsList(answer.findings, answer.kinds.length > 1));
-  const unknown = unknownLine(answer.unknownKinds);
-  if (unknown) body.append(unknown);
   return el(
     'li',
     { class: `answer concern-${answer.concern}`, 'data-question': answer.question, 'data-concern': answer.concern },
-    el('details', {}, summary, body),
+    foldOut({}, summary, () => [
+      el(
+        'div',
+        { class: 'answer-body' },
+        ...answer.how.map(howLine),
+        answer.findings.length > 0 ? findingsList(answer.findings, answer.kinds.length > 1) : undefined,
+        unknownLine(answer.unknownKinds),
+      ),
+    ]),
   );
 }
 
 function answersSection(notes: SiteNotes, now: Date): HTMLElement {
-  const section = el('section', { class: 'card answers', 'aria-labelledby': 'answers-heading', 'data-notes': notes.id });
-  section.append(el('h2', { id: 'answers-heading' }, t('popup_answersHeading')), el('ul', { class: 'answers-list' }, ...leadAnswers(notes).map(answerItem)));
-  if (notes.read !== undefined) {
-    section.append(el('p', { class: 'notes-read', 'data-read': notes.read }, t('popup_notesRead', notes.read)));
-    if (notesAreStale(notes.read, now)) section.append(el('p', { class: 'stale', role: 'note' }, t('popup_notesStale', formatMonth(notes.read))));
-  }
-  return section;
+  const stale = notes.read !== undefined && notesAreStale(notes.read, now);
+  return el(
+    'section',
+    { class: 'card answers', 'aria-labelledby': 'answers-heading', 'data-notes': notes.id },
+    el('h2', { id: 'answers-heading' }, t('popup_answersHeading')),
+    // Old notes say so before anything else they say.
+    stale && el('p', { class: 'stale', role: 'note' }, t('popup_notesStale', formatMonth(notes.read!))),
+    el('ul', { class: 'answers-list' }, ...leadAnswers(notes).map(answerItem)),
+    notes.read !== undefined && el('p', { class: 'notes-read', 'data-read': notes.read }, t('popup_notesRead', notes.read)),
+  );
 }
 
 // ---- more about the site, and sites with no notes ----------------------------------------------------------------
@@ -306,21 +333,24 @@ function remarkItem(remark: SiteRemark): HTMLElement {
 }
 
 function moreSection(notes: SiteNotes): HTMLElement {
-  const rank = (f: SiteFact): number => CONCERN_ORDER.indexOf(f.concern) * FACT_KINDS.length + FACT_KINDS.indexOf(f.kind);
-  const others = notes.facts.filter((f) => OTHER_KINDS.includes(f.kind)).sort((a, b) => rank(a) - rank(b));
-  const known = others.filter((f) => f.findings.length > 0);
-  const body = el('div', { class: 'more-body' });
-  for (const fact of known) {
-    body.append(el('h3', { 'data-fact': fact.kind }, t(fact.titleKey)), findingsList(fact.findings, false));
-  }
-  const unknown = unknownLine(others.filter((f) => f.findings.length === 0).map((f) => f.kind));
-  if (unknown) body.append(unknown);
-  if (notes.remarks.length > 0) body.append(el('h3', {}, t('popup_remarksHeading')), el('ul', { class: 'remarks' }, ...notes.remarks.map(remarkItem)));
-  body.append(el('p', { class: 'small quiet' }, t('popup_notesCaveat')));
+  const body = (): (Node | undefined)[] => {
+    const rank = (f: SiteFact): number => CONCERN_ORDER.indexOf(f.concern) * FACT_KINDS.length + FACT_KINDS.indexOf(f.kind);
+    const others = notes.facts.filter((f) => OTHER_KINDS.includes(f.kind)).sort((a, b) => rank(a) - rank(b));
+    return [
+      el(
+        'div',
+        { class: 'more-body' },
+        ...others.filter((f) => f.findings.length > 0).flatMap((fact) => [el('h3', { 'data-fact': fact.kind }, t(fact.titleKey)), findingsList(fact.findings, false)]),
+        unknownLine(others.filter((f) => f.findings.length === 0).map((f) => f.kind)),
+        ...(notes.remarks.length > 0 ? [el('h3', {}, t('popup_remarksHeading')), el('ul', { class: 'remarks' }, ...notes.remarks.map(remarkItem))] : []),
+        el('p', { class: 'small quiet' }, t('popup_notesCaveat')),
+      ),
+    ];
+  };
   return el(
     'section',
     { class: 'card more', 'aria-labelledby': 'more-heading' },
-    el('details', {}, el('summary', {}, el('h2', { id: 'more-heading' }, t('popup_moreHeading', notes.name))), body),
+    foldOut({}, el('summary', {}, el('h2', { id: 'more-heading' }, t('popup_moreHeading', notes.name))), body),
   );
 }
 
@@ -330,7 +360,7 @@ function noNotesSection(host: string | null): HTMLElement {
     { class: 'card notes', 'aria-labelledby': 'notes-heading', 'data-notes': 'none' },
     el('h2', { id: 'notes-heading' }, t('popup_notesHeading')),
     el('p', { class: 'no-notes' }, host === null ? t('popup_noNotesNotAWebsite') : t('popup_noNotes', host)),
-    el('p', {}, t('popup_noNotesExplain', formatNumber(ALL_SITE_NOTES.length))),
+    el('p', {}, t('popup_noNotesExplain', formatNumber(SITE_NOTES_COUNT))),
     el('h3', {}, t('popup_checklistHeading')),
     el('ul', { class: 'checklist' }, ...['popup_checklist1', 'popup_checklist2', 'popup_checklist3', 'popup_checklist4'].map((key) => el('li', {}, t(key)))),
   );
@@ -435,8 +465,10 @@ async function checkSiteAccess(shown: Shown): Promise<void> {
 
 /** The page's state under the last policy read, shown at once; the live policy replaces it if it differs. */
 async function start(): Promise<void> {
-  const [{ target, fromTab }, cached] = await Promise.all([popupTarget(), readCachedManagedPolicy()]);
-  const page: PopupPage = await readPopupPage(target);
+  const which = popupTarget();
+  const page: PopupPage = await readPopupPage(which.then((w) => w.target));
+  const { fromTab } = await which;
+  const cached = page.cachedPolicy;
   const policy = cached?.policy ?? (await livePolicy)?.policy ?? {};
   const shown: Shown = { state: composePopupState(page, policy), fromTab };
   render(shown);

@@ -39,15 +39,18 @@ export interface GuardedBrowser {
 export interface LaunchOptions {
   /** A profile to start with (a browser restarted on it); a new empty one by default. */
   readonly userDataDir?: string;
-  /** The built extension to load; the one under test by default. */
-  readonly extensionDir?: string;
+  /** The built extension to load (or several, side by side: a benchmark compares builds); the one under test by default. */
+  readonly extensionDir?: string | readonly string[];
 }
 
 export async function launchGuardedBrowser(options: LaunchOptions = {}): Promise<GuardedBrowser> {
-  const extensionDir = options.extensionDir ?? EXTENSION_DIST;
-  if (!fs.existsSync(path.join(extensionDir, 'manifest.json'))) {
-    throw new Error(`no built extension in ${extensionDir}: the e2e global setup builds and copies it (vitest run --config vitest.e2e.config.ts)`);
+  const extensionDirs = typeof options.extensionDir === 'string' ? [options.extensionDir] : (options.extensionDir ?? [EXTENSION_DIST]);
+  for (const dir of extensionDirs) {
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+      throw new Error(`no built extension in ${dir}: the e2e global setup builds and copies it (vitest run --config vitest.e2e.config.ts)`);
+    }
   }
+  const extensionDir = extensionDirs.join(',');
   const userDataDir = options.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spg-e2e-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
