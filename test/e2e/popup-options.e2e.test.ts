@@ -250,7 +250,10 @@ describe('popup', () => {
         // Unfolded: every finding with its quotes (in their own language), its sources, their dates and labels.
         await ui.locator('details:not([open]) > summary').evaluateAll((summaries) => summaries.forEach((s) => (s as HTMLElement).click()));
         // A fold-out's body is built when it first opens.
-        await ui.waitForFunction(() => [...document.querySelectorAll('.answers-list details')].every((d) => d.querySelector('.answer-body')) && document.querySelector('.more-body'));
+        await ui.waitForFunction(
+          () => [...document.querySelectorAll('.answers-list details')].every((d) => d.querySelector('.answer-body')) && document.querySelector('.more-body') && document.querySelector('.questions ol'),
+        );
+        expect(await ui.locator('.questions li').count()).toBe(UPLOAD_QUESTIONS.length);
         for (const [i, a] of answers.entries()) {
           const item = ui.locator('.answers-list > li').nth(i);
           const findings = await item.locator('.finding').evaluateAll((els) =>

@@ -370,12 +370,9 @@ function questionsSection(open: boolean): HTMLElement {
   return el(
     'section',
     { class: 'card questions', 'aria-labelledby': 'questions-heading' },
-    el(
-      'details',
-      { open },
-      el('summary', {}, el('h2', { id: 'questions-heading' }, t('popup_questionsHeading'))),
+    foldOut({ open }, el('summary', {}, el('h2', { id: 'questions-heading' }, t('popup_questionsHeading'))), () => [
       el('ol', {}, ...UPLOAD_QUESTIONS.map((question) => el('li', { 'data-question': question.id }, t(question.messageKey)))),
-    ),
+    ]),
   );
 }
 
