@@ -15,7 +15,8 @@ import {
 import { findSiteNotes, isListedHost as isListed } from '../core/site-notes';
 import { badgeKind, badgeLook } from './badge';
 import { ensureDeidentificationKey } from './deidentification-key';
-import { cacheManagedPolicy, readLiveManagedPolicy } from './managed-policy-cache';
+import { readManagedPolicyAnswer } from './managed-policy';
+import { cacheManagedPolicy } from './managed-policy-cache';
 import { askTopFrame, composePopupState, readPopupPage } from './popup-state';
 import { parseToBackground, type GuardEvent, type HelloReply, type PopupState, type ToBackground } from './protocol';
 import { SITE_ACTIVITY_STORAGE_KEY, EMPTY_SITE_ACTIVITY, addGuardEvent, parseSiteActivity } from './site-activity';
@@ -31,7 +32,7 @@ let managedReady: Promise<void> = readManaged();
 
 /** Reads storage.managed (no policy when it does not answer in time) and keeps a copy for the popup's first paint. */
 function readManaged(): Promise<void> {
-  return readLiveManagedPolicy().then((read) => {
+  return readManagedPolicyAnswer().then((read) => {
     managedPolicy = read?.policy ?? {};
     if (read) void cacheManagedPolicy(read.policy);
     void updateAllBadges();

@@ -6,33 +6,10 @@
 // A policy names sites and settings, never a person or a file: it may be stored.
 
 import browser from 'webextension-polyfill';
-import { MANAGED_TIMEOUT_MS } from './managed-policy';
+import type { ManagedPolicyRead } from './managed-policy';
 
 /** storage.local key: `{ policy }`, the last policy storage.managed answered (`{}` when there is none). */
 export const MANAGED_POLICY_CACHE_KEY = 'managedPolicyCache';
-
-export interface ManagedPolicyRead {
-  readonly policy: unknown;
-}
-
-/**
- * storage.managed now: `{ policy }` when it answered (`{}` when it rejects: Firefox without a managed storage
- * manifest), undefined when it did not answer within `timeoutMs`. Never rejects.
- */
-export function readLiveManagedPolicy(timeoutMs = MANAGED_TIMEOUT_MS): Promise<ManagedPolicyRead | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), timeoutMs);
-    const done = (policy: unknown): void => {
-      clearTimeout(timer);
-      resolve({ policy });
-    };
-    try {
-      browser.storage.managed.get().then(done, () => done({}));
-    } catch {
-      done({});
-    }
-  });
-}
 
 /** The copy as storage.local holds it under MANAGED_POLICY_CACHE_KEY, or undefined when it holds none. */
 export function parseCachedManagedPolicy(stored: unknown): ManagedPolicyRead | undefined {

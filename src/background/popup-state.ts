@@ -7,7 +7,8 @@
 import browser from 'webextension-polyfill';
 import { SETTINGS_STORAGE_KEY, canChangeSiteProtection, effectiveSettings, isProtected, siteHost } from '../core/settings';
 import { isListedHost } from '../core/site-notes';
-import { MANAGED_POLICY_CACHE_KEY, parseCachedManagedPolicy, type ManagedPolicyRead } from './managed-policy-cache';
+import type { ManagedPolicyRead } from './managed-policy';
+import { MANAGED_POLICY_CACHE_KEY, parseCachedManagedPolicy } from './managed-policy-cache';
 import type { PopupState, TopSiteQuery, TopSiteReply } from './protocol';
 import { SITE_ACTIVITY_STORAGE_KEY, activityFor, parseSiteActivity, type SiteActivity } from './site-activity';
 import { getTabSite, type TabSite } from './tab-sites';

@@ -32,13 +32,14 @@ import {
   type SiteRemark,
   type SiteSource,
 } from '../../core/site-notes';
-import { cacheManagedPolicy, readLiveManagedPolicy, samePolicy } from '../../background/managed-policy-cache';
+import { readManagedPolicyAnswer } from '../../background/managed-policy';
+import { cacheManagedPolicy, samePolicy } from '../../background/managed-policy-cache';
 import { composePopupState, readPopupPage, type PopupPage, type PopupTarget } from '../../background/popup-state';
 import { GUARD_EVENT_KINDS, type PopupState, type SetSiteProtectionMessage } from '../../background/protocol';
 import { el, formatList, formatNumber, localizeDocument, t, uiLanguage } from './elements';
 
 // storage.managed is slow right after the browser starts: ask at once, use the answer when it comes.
-const livePolicy = readLiveManagedPolicy();
+const livePolicy = readManagedPolicyAnswer();
 
 const root = document.getElementById('popup') as HTMLElement;
 
