@@ -4,7 +4,8 @@
 // own script (so it measures any build, old or new, the same way). Rows, as medians of several runs:
 //   - warm, for a tab (`?tabId=`, as the toolbar opens it) showing a fixture page, and for a site named by URL
 //     (`?url=`): a browser that has been running for a while, with every build measured loaded side by side and
-//     opened in turn;
+//     opened in turn; once with the service workers running (popups opened back to back), once with them stopped
+//     before each open, as Chromium stops an idle extension worker after 30 s;
 //   - first open after the browser starts: the browser restarted on a profile on which the extension already ran
 //     (as after a reboot), the popup opened at once (`?url=`), or for the first tab once its page has loaded.
 // BENCH_RUNS sets the warm runs per row (default 9, after two warm-up runs), BENCH_COLD_RUNS the browser starts per
@@ -112,11 +113,21 @@ async function prepareProfile(build: Build): Promise<void> {
   await browser.close({ keepProfile: true });
 }
 
+interface WarmSamples {
+  tab: number[];
+  url: number[];
+  /** The same, each after the extensions' service workers were stopped (as Chromium does after 30 s idle). */
+  tabIdle: number[];
+  urlIdle: number[];
+}
+
 /**
  * Warm rows: every build loaded side by side in one browser that has been running, the popups of the builds opened
- * in turn (so that each run of each build meets the same load on the machine).
+ * in turn (so that each run of each build meets the same load on the machine); then the same with the service
+ * workers stopped before each open (DevTools' ServiceWorker.stopAllWorkers), as Chromium stops an extension's
+ * worker after 30 s without events: what a person meets who opens the popup now and then.
  */
-async function warmRows(builds: readonly Build[], server: FixtureServer): Promise<Map<Build, { tab: number[]; url: number[] }>> {
+async function warmRows(builds: readonly Build[], server: FixtureServer): Promise<Map<Build, WarmSamples>> {
   const browser = await launchGuardedBrowser({ extensionDir: builds.map((b) => b.dir) });
   try {
     await browser.context.addInitScript(READY_PROBE);
@@ -126,17 +137,38 @@ async function warmRows(builds: readonly Build[], server: FixtureServer): Promis
       await (await workerOf(browser, build)).evaluate(() => chrome.storage.managed.get()); // the slow first answer is the cold rows' business
       tabIds.set(build, await fixtureTabId(browser, build));
     }
+    const devtools = await browser.context.newCDPSession(browser.page);
+    const running = new Map<string, string>();
+    devtools.on('ServiceWorker.workerVersionUpdated', (e: { versions: { scriptURL: string; runningStatus: string }[] }) => {
+      for (const v of e.versions) running.set(v.scriptURL, v.runningStatus);
+    });
+    await devtools.send('ServiceWorker.enable');
+    const stopWorkers = async (): Promise<void> => {
+      await devtools.send('ServiceWorker.stopAllWorkers');
+      const deadline = Date.now() + 5_000;
+      while ([...running.values()].some((status) => status !== 'stopped') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    };
     const popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 400, height: 600 });
-    const rows = new Map(builds.map((b) => [b, { tab: [] as number[], url: [] as number[] }]));
+    const rows = new Map(builds.map((b): [Build, WarmSamples] => [b, { tab: [], url: [], tabIdle: [], urlIdle: [] }]));
+    const url = `url=${encodeURIComponent('https://chatgpt.com/')}`;
     for (let i = -2; i < RUNS; i++) {
       for (const build of builds) {
         const tab = await openPopup(popup, build, `tabId=${tabIds.get(build)}`);
-        const url = await openPopup(popup, build, `url=${encodeURIComponent('https://chatgpt.com/')}`);
+        const site = await openPopup(popup, build, url);
         if (i >= 0) {
           rows.get(build)!.tab.push(tab);
-          rows.get(build)!.url.push(url);
+          rows.get(build)!.url.push(site);
         }
+      }
+    }
+    for (let i = 0; i < RUNS; i++) {
+      for (const build of builds) {
+        await stopWorkers();
+        rows.get(build)!.tabIdle.push(await openPopup(popup, build, `tabId=${tabIds.get(build)}`));
+        await stopWorkers();
+        rows.get(build)!.urlIdle.push(await openPopup(popup, build, url));
       }
     }
     return rows;
@@ -182,6 +214,8 @@ async function main(): Promise<void> {
     const rows: { what: string; samples: Map<Build, number[]> }[] = [
       { what: 'warm, for a tab (?tabId=, as from the toolbar)', samples: new Map() },
       { what: 'warm, for a site named by URL (?url=)', samples: new Map() },
+      { what: 'warm browser, service worker stopped (idle 30 s), for a tab (?tabId=)', samples: new Map() },
+      { what: 'warm browser, service worker stopped (idle 30 s), by URL (?url=)', samples: new Map() },
       { what: 'first open after the browser starts, at once (?url=)', samples: new Map() },
       { what: "first open after the browser starts, for the first tab once its page loaded (?tabId=)", samples: new Map() },
     ];
@@ -189,12 +223,14 @@ async function main(): Promise<void> {
     for (const build of builds) {
       rows[0]!.samples.set(build, warm.get(build)!.tab);
       rows[1]!.samples.set(build, warm.get(build)!.url);
+      rows[2]!.samples.set(build, warm.get(build)!.tabIdle);
+      rows[3]!.samples.set(build, warm.get(build)!.urlIdle);
       await prepareProfile(build);
     }
     for (let i = 0; i < COLD_RUNS; i++) {
       for (const build of builds) {
-        rows[2]!.samples.set(build, [...(rows[2]!.samples.get(build) ?? []), await coldRun(build, server, 'url', workDir)]);
-        rows[3]!.samples.set(build, [...(rows[3]!.samples.get(build) ?? []), await coldRun(build, server, 'tab', workDir)]);
+        rows[4]!.samples.set(build, [...(rows[4]!.samples.get(build) ?? []), await coldRun(build, server, 'url', workDir)]);
+        rows[5]!.samples.set(build, [...(rows[5]!.samples.get(build) ?? []), await coldRun(build, server, 'tab', workDir)]);
       }
     }
 
