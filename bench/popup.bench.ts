@@ -4,8 +4,9 @@
 // own script (so it measures any build, old or new, the same way). Rows, as medians of several runs:
 //   - warm, for a tab (`?tabId=`, as the toolbar opens it) showing a fixture page, and for a site named by URL
 //     (`?url=`): a browser that has been running for a while, with every build measured loaded side by side and
-//     opened in turn; once with the service workers running (popups opened back to back), once with them stopped
-//     before each open, as Chromium stops an idle extension worker after 30 s;
+//     opened in turn; once with the service workers running (popups opened back to back), and once for a tab after
+//     idling: no page of the extension open and the workers stopped (as Chromium stops an extension's worker after
+//     30 s without events), then 2 s for the extension's process to end, so the popup starts a new one;
 //   - first open after the browser starts: the browser restarted on a profile on which the extension already ran
 //     (as after a reboot), the popup opened at once (`?url=`), or for the first tab once its page has loaded.
 // BENCH_RUNS sets the warm runs per row (default 9, after two warm-up runs), BENCH_COLD_RUNS the browser starts per
@@ -25,6 +26,8 @@ import { launchGuardedBrowser, unpackedExtensionId, type GuardedBrowser } from '
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const BASELINE = process.env.BENCH_BASELINE;
+/** After the workers stopped: long enough for Chromium to end an extension process with nothing left in it. */
+const IDLE_WAIT_MS = 2_000;
 
 /** Records when the popup's main element stops being busy, in ms since the page's navigation started. */
 const READY_PROBE = `
@@ -116,9 +119,8 @@ async function prepareProfile(build: Build): Promise<void> {
 interface WarmSamples {
   tab: number[];
   url: number[];
-  /** The same, each after the extensions' service workers were stopped (as Chromium does after 30 s idle). */
+  /** For a tab, each after the extensions' pages closed and their service workers stopped (idle 30 s). */
   tabIdle: number[];
-  urlIdle: number[];
 }
 
 /**
@@ -143,15 +145,18 @@ async function warmRows(builds: readonly Build[], server: FixtureServer): Promis
       for (const v of e.versions) running.set(v.scriptURL, v.runningStatus);
     });
     await devtools.send('ServiceWorker.enable');
+    const popup = await browser.context.newPage();
+    // Idle: no page of the extension open and its worker stopped, so that Chromium may end the extension's process
+    // (as after 30 s without events); every idle open then starts from the same state, whichever build came before.
     const stopWorkers = async (): Promise<void> => {
+      await popup.goto('about:blank');
       await devtools.send('ServiceWorker.stopAllWorkers');
       const deadline = Date.now() + 5_000;
       while ([...running.values()].some((status) => status !== 'stopped') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
     };
-    const popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 400, height: 600 });
-    const rows = new Map(builds.map((b): [Build, WarmSamples] => [b, { tab: [], url: [], tabIdle: [], urlIdle: [] }]));
+    const rows = new Map(builds.map((b): [Build, WarmSamples] => [b, { tab: [], url: [], tabIdle: [] }]));
     const url = `url=${encodeURIComponent('https://chatgpt.com/')}`;
     for (let i = -2; i < RUNS; i++) {
       for (const build of builds) {
@@ -167,8 +172,6 @@ async function warmRows(builds: readonly Build[], server: FixtureServer): Promis
       for (const build of builds) {
         await stopWorkers();
         rows.get(build)!.tabIdle.push(await openPopup(popup, build, `tabId=${tabIds.get(build)}`));
-        await stopWorkers();
-        rows.get(build)!.urlIdle.push(await openPopup(popup, build, url));
       }
     }
     return rows;
@@ -214,8 +217,7 @@ async function main(): Promise<void> {
     const rows: { what: string; samples: Map<Build, number[]> }[] = [
       { what: 'warm, for a tab (?tabId=, as from the toolbar)', samples: new Map() },
       { what: 'warm, for a site named by URL (?url=)', samples: new Map() },
-      { what: 'warm browser, service worker stopped (idle 30 s), for a tab (?tabId=)', samples: new Map() },
-      { what: 'warm browser, service worker stopped (idle 30 s), by URL (?url=)', samples: new Map() },
+      { what: 'warm browser, idle: extension pages closed, service worker stopped, for a tab (?tabId=)', samples: new Map() },
       { what: 'first open after the browser starts, at once (?url=)', samples: new Map() },
       { what: "first open after the browser starts, for the first tab once its page loaded (?tabId=)", samples: new Map() },
     ];
@@ -224,13 +226,12 @@ async function main(): Promise<void> {
       rows[0]!.samples.set(build, warm.get(build)!.tab);
       rows[1]!.samples.set(build, warm.get(build)!.url);
       rows[2]!.samples.set(build, warm.get(build)!.tabIdle);
-      rows[3]!.samples.set(build, warm.get(build)!.urlIdle);
       await prepareProfile(build);
     }
     for (let i = 0; i < COLD_RUNS; i++) {
       for (const build of builds) {
-        rows[4]!.samples.set(build, [...(rows[4]!.samples.get(build) ?? []), await coldRun(build, server, 'url', workDir)]);
-        rows[5]!.samples.set(build, [...(rows[5]!.samples.get(build) ?? []), await coldRun(build, server, 'tab', workDir)]);
+        rows[3]!.samples.set(build, [...(rows[3]!.samples.get(build) ?? []), await coldRun(build, server, 'url', workDir)]);
+        rows[4]!.samples.set(build, [...(rows[4]!.samples.get(build) ?? []), await coldRun(build, server, 'tab', workDir)]);
       }
     }
 
