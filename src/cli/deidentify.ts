@@ -35,6 +35,9 @@ const OPTION_BY_FLAG = new Map(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) =
 
 class UsageError extends Error {}
 
+/** Thrown by the argument parser when help was asked for. */
+class HelpRequested extends Error {}
+
 interface Arguments {
   out: string;
   keyFile?: string;
@@ -57,6 +60,7 @@ function parse(args: readonly string[]): Arguments {
     };
     if (onlyPaths) paths.push(a);
     else if (a === '--') onlyPaths = true;
+    else if (a === '--help' || a === '-h') throw new HelpRequested();
     else if (a === '--out') out = value();
     else if (a === '--key') keyFile = value();
     else if (a === '--with' || a === '--without') {
@@ -218,6 +222,10 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     keyFile = parsed.keyFile ?? defaultKeyFile(io.env ?? process.env);
     key = await loadKey(keyFile);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`Usage:\n${DEIDENTIFY_USAGE}\n\nExit status: 0 every file cleaned (or copied, when not medical), 1 a file could not be cleaned, 2 usage error.\n`);
+      return 0;
+    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
     return 2;
