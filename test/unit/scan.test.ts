@@ -62,6 +62,17 @@ describe('verdicts', () => {
     expect(r.findings.find((f) => f.keyword === 'StudyDate')).toMatchObject({ category: 'dates', severity: 'medium' });
   });
 
+  it('allergies, patient state, pre-medication and special needs are free text of medium severity', async () => {
+    const r = await scan(ds([
+      el(0x0010, 0x2110, 'LO', 'PENICILLIN'), el(0x0038, 0x0050, 'LO', 'WHEELCHAIR'),
+      el(0x0038, 0x0500, 'LO', 'SEDATED'), el(0x0040, 0x0012, 'LO', 'CONTRAST'),
+    ]));
+    expect(r.verdict).toBe('identifying');
+    for (const keyword of ['Allergies', 'SpecialNeeds', 'PatientState', 'PreMedication']) {
+      expect(r.findings.find((f) => f.keyword === keyword), keyword).toMatchObject({ category: 'free-text', severity: 'medium' });
+    }
+  });
+
   it('only dates make a file identifying too', async () => {
     const r = await scan(ds([el(0x0008, 0x0020, 'DA', '20240105')]));
     expect(r.verdict).toBe('identifying');
