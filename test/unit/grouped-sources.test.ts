@@ -5,7 +5,7 @@ import { groupedReadAheadSources } from '../../src/core/source';
 import { scanFiles } from '../../src/core/scan';
 import { writeDicom, tag } from '../fixtures/dicom-writer';
 
-function bytesOf(seed: number, length: number): Uint8Array {
+function bytesOf(seed: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
@@ -54,7 +54,7 @@ describe('groupedReadAheadSources', () => {
 
   it('scans the same as the blobs read one by one', async () => {
     const file = writeDicom([{ tag: tag(0x0010, 0x0010), vr: 'PN', value: 'DOE^JANE' }], { transferSyntax: 'explicit-le', pixelData: { bytes: new Uint8Array(4000) } });
-    const blobs = Array.from({ length: 7 }, () => new Blob([file]));
+    const blobs = Array.from({ length: 7 }, () => new Blob([new Uint8Array(file)]));
     const sources = groupedReadAheadSources(blobs, 1024, 3);
     const report = await scanFiles(sources.map((source, i) => ({ path: `f${i}`, source })), { header: { initialBytes: 1024, maxHeaderBytes: 1 << 20 } });
     expect(report.files.map((f) => f.verdict)).toEqual(Array(7).fill('identifying'));
