@@ -33,8 +33,11 @@ function onHold(held: HeldUpload): void {
 catchUploads(onHold, failClosed, () => settings.current().protected);
 
 // A pick is likely (a file input was clicked, files are dragged over the page): load the dialog meanwhile.
+// In Chromium only: in Firefox a non-medical pick brings no dialog frame into the page at all (its
+// end-to-end suite holds to that), so its dialog loads after the pick.
+const preloads = browser.runtime.getURL('').startsWith('chrome-extension:');
 function preload(): void {
-  if (settings.current().protected) preloadDialogFrame(browser.i18n.getMessage('guard_dialogFrameTitle') || 'Scan Privacy Guard');
+  if (preloads && settings.current().protected) preloadDialogFrame(browser.i18n.getMessage('guard_dialogFrameTitle') || 'Scan Privacy Guard');
 }
 window.addEventListener('click', (e) => {
   if (e.composedPath().some((node) => node instanceof HTMLInputElement && node.type === 'file')) preload();
