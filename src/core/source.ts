@@ -20,6 +20,39 @@ export function blobSource(blob: Blob): ByteSource {
 }
 
 /**
+ * `inner` with its first `bytes` read in one go on the first read that falls within them, and kept: the
+ * sniff and a typical header then cost one read instead of several (each Blob read has a cost of its own).
+ */
+export function readAheadSource(inner: ByteSource, bytes: number): ByteSource {
+  let head: Promise<Uint8Array> | undefined;
+  return {
+    size: inner.size,
+    async read(start, end) {
+      if (end > bytes) return inner.read(start, end);
+      head ??= inner.read(0, bytes);
+      const got = await head;
+      const s = Math.max(0, Math.min(start, got.length));
+      return got.subarray(s, Math.max(s, Math.min(end, got.length)));
+    },
+  };
+}
+
+/** A ByteSource over `blob` whose first bytes, `head`, are already in memory: reads within them cost nothing. */
+export function headedBlobSource(blob: Blob, head: Uint8Array): ByteSource {
+  const rest = blobSource(blob);
+  return {
+    size: blob.size,
+    read(start, end) {
+      if (end <= head.length) {
+        const s = Math.max(0, Math.min(start, head.length));
+        return Promise.resolve(head.subarray(s, Math.max(s, end)));
+      }
+      return rest.read(start, end);
+    },
+  };
+}
+
+/**
  * Sources over `blobs` whose first `bytes` are read a group of `groupSize` files at a time, as one Blob of
  * their slices: one read for many files (a browser answers each Blob read with its own round trip to the
  * file, which dominates for folders of small files). A group whose read fails falls back to each file's own
