@@ -113,12 +113,18 @@ describe('the default options keep exactly the patient characteristics', () => {
       const dump = dcmdump(await result!.output!.arrayBuffer().then((b) => new Uint8Array(b)), `default-${ts}.dcm`);
       expect(dumpLines(dump).filter((l) => l.tag === '00080100').map((l) => l.value)).toEqual(['113100', '113108']);
       // Values the option keeps are findings of the verification scan too: lowered, with the reason.
-      const sex = result!.verification!.findings.filter((f) => f.keyword === 'PatientSex');
-      expect(sex.length).toBeGreaterThan(0);
-      for (const f of sex) expect(f.note).toMatch(/Retain Patient Characteristics/);
       // Free text under that option is gone by default.
       for (const keyword of ['Allergies', 'PatientState', 'PreMedication', 'SpecialNeeds']) {
         expect(result!.verification!.findings.some((f) => f.keyword === keyword), keyword).toBe(false);
+      }
+      // Kept with Retain Patient Free Text, it is a finding of the verification scan too: lowered, with the reason.
+      const [withText] = await deidentifyFiles([{ path: 'planted.dcm', file: blobOf(original) }], { key: KEY, options: { retainPatientFreeText: true } });
+      expect(withText!.status, withText!.reason).toBe('cleaned');
+      const allergies = withText!.verification!.findings.filter((f) => f.keyword === 'Allergies');
+      expect(allergies.length).toBeGreaterThan(0);
+      for (const f of allergies) {
+        expect(f.note).toMatch(/Retain Patient Characteristics/);
+        expect(f.severity).toBe('low');
       }
     });
   }
