@@ -27,6 +27,11 @@ export const DEFAULT_DEIDENTIFY_OPTIONS: Readonly<DeidentifyOptions> = DEFAULT_P
 export interface DeidentifyInput {
   path: string;
   file: Blob;
+  /**
+   * The same bytes as `file`, when the caller can read them faster than through the Blob (the CLI's file
+   * source): the header is read from it; the pixel data still goes into the copy as a slice of `file`.
+   */
+  source?: ByteSource;
 }
 
 export interface DeidentifyResult {
@@ -307,7 +312,8 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
   let cleaned: Cleaned | 'not-medical';
   try {
     // One read of the file's first bytes serves the sniff and a typical header.
-    cleaned = await cleanAny(path, { source: readAheadSource(blobSource(file), DEFAULT_HEADER_LIMITS.initialBytes), blob: file }, 0, ctx);
+    const source = input.source ?? readAheadSource(blobSource(file), DEFAULT_HEADER_LIMITS.initialBytes);
+    cleaned = await cleanAny(path, { source, blob: file }, 0, ctx);
   } catch (e) {
     const reason = e instanceof DeidentifyError ? e.message : `it could not be cleaned because of an unexpected error (${messageOf(e)})`;
     return { path, status: 'failed', reason };
