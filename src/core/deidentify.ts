@@ -304,7 +304,8 @@ function asOutput(input: Blob, output: Blob): Blob {
   if (typeof File !== 'undefined' && input instanceof File) {
     return new File([output], input.name, { type: input.type, lastModified: input.lastModified });
   }
-  return new Blob([output], { type: input.type });
+  // Already the right type: no second Blob around it.
+  return output.type === input.type ? output : new Blob([output], { type: input.type });
 }
 
 async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<DeidentifyResult> {

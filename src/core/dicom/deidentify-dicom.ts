@@ -286,7 +286,8 @@ export async function deidentifyDicom(
   const value = origin.blob
     ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)
     : await source.read(datasetStart + pixel.start, datasetStart + pixel.end);
-  return { output: new Blob([blobPart(head), blobPart(value), blobPart(trailerBytes)]), head, expected, isDicomdir };
+  const parts = trailerBytes.length > 0 ? [blobPart(head), blobPart(value), blobPart(trailerBytes)] : [blobPart(head), blobPart(value)];
+  return { output: new Blob(parts), head, expected, isDicomdir };
 }
 
 function encodePixelHeader(pixel: { start: number; end: number; vr: string; undefinedLength: boolean }, enc: Parameters<typeof encodeElementHeader>[3]): Uint8Array {
