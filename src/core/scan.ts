@@ -267,7 +267,21 @@ export async function scanFile(input: ScanInput, opts: ScanOptions = {}): Promis
   return report.report;
 }
 
-async function scanOne(input: ScanInput, opts: ScanOptions): Promise<Scanned> {
+async function scanOne(input: ScanInput | DeferredScanInput, opts: ScanOptions): Promise<Scanned> {
+  if ('open' in input) {
+    let opened: Awaited<ReturnType<DeferredScanInput['open']>>;
+    try {
+      opened = await input.open();
+    } catch (e) {
+      opened = { error: `it could not be opened (${messageOf(e)})` };
+    }
+    if ('error' in opened) return { report: unreadable(input.path, 'other', 0, 0, opened.error), facts: [] };
+    try {
+      return await scanOne({ path: input.path, source: opened.source }, opts);
+    } finally {
+      await opened.close?.().catch(() => undefined);
+    }
+  }
   try {
     return await scanAny(input.path, input.source, 0, opts);
   } catch (e) {
@@ -312,28 +326,35 @@ function flatten(reports: readonly FileReport[]): FileReport[] {
   return reports.flatMap((r) => [r, ...flatten(r.entries ?? [])]);
 }
 
-/** Counts files, verdicts, patients, studies and series across an upload (zip entries included). */
-export function summarize(reports: readonly FileReport[]): UploadSummary {
-  const all = flatten(reports);
-  const leaves = all.filter((r) => !r.entries);
+/** Counts files, verdicts, patients, studies and series report by report (zip entries included). */
+export function summaryCounter(): { add(report: FileReport): void; readonly summary: UploadSummary } {
   const patients = new Set<string>();
   const studies = new Set<string>();
   const series = new Set<string>();
-  for (const r of all) {
-    for (const p of r.identity?.patientKeys ?? []) patients.add(p);
-    for (const s of r.identity?.studyUids ?? []) studies.add(s);
-    for (const s of r.identity?.seriesUids ?? []) series.add(s);
-  }
+  const counts = { files: 0, identifying: 0, clean: 0, unreadable: 0, notMedical: 0 };
   return {
-    files: leaves.length,
-    identifying: leaves.filter((r) => r.verdict === 'identifying').length,
-    clean: leaves.filter((r) => r.verdict === 'clean').length,
-    unreadable: leaves.filter((r) => r.verdict === 'unreadable').length,
-    notMedical: leaves.filter((r) => r.verdict === 'not-medical').length,
-    patients: patients.size,
-    studies: studies.size,
-    series: series.size,
+    add(report) {
+      for (const r of flatten([report])) {
+        for (const p of r.identity?.patientKeys ?? []) patients.add(p);
+        for (const s of r.identity?.studyUids ?? []) studies.add(s);
+        for (const s of r.identity?.seriesUids ?? []) series.add(s);
+        if (r.entries) continue;
+        counts.files++;
+        if (r.verdict === 'not-medical') counts.notMedical++;
+        else counts[r.verdict]++;
+      }
+    },
+    get summary() {
+      return { ...counts, patients: patients.size, studies: studies.size, series: series.size };
+    },
   };
+}
+
+/** Counts files, verdicts, patients, studies and series across an upload (zip entries included). */
+export function summarize(reports: readonly FileReport[]): UploadSummary {
+  const counter = summaryCounter();
+  for (const r of reports) counter.add(r);
+  return counter.summary;
 }
 
 function recomputeContainer(report: FileReport): void {
@@ -342,22 +363,64 @@ function recomputeContainer(report: FileReport): void {
   if (report.verdict === 'clean' && report.entries.some((e) => e.verdict === 'identifying')) report.verdict = 'identifying';
 }
 
-/** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
-export async function scanFiles(inputs: readonly ScanInput[], opts: ScanOptions = {}): Promise<ScanReport> {
-  const results: Scanned[] = new Array(inputs.length);
+/** A file whose source is opened only when the scan gets to it, so a folder of thousands is never all open at once. */
+export interface DeferredScanInput {
+  path: string;
+  /** Opens the file, or says in plain words why it cannot be opened (the file is then unreadable). */
+  open(): Promise<{ source: ByteSource; close?: () => Promise<void> } | { error: string }>;
+}
+
+export interface ScanStreamOptions extends ScanOptions {
+  /**
+   * Each top-level file's report with its place among the inputs, as soon as nothing can change it: in input
+   * order, except the files of head CT and MR series, which come last (whether a face could be rebuilt, and
+   * from how many slices, is known only once the whole series was read).
+   */
+  onReport: (report: FileReport, index: number) => void;
+}
+
+/**
+ * Scans an upload and hands over each file's report as soon as it is final, keeping only the reports that
+ * wait (head series, and files finished before an earlier one); returns the counts. Files are read
+ * `concurrency` at a time; deferred inputs are opened only then.
+ */
+export async function scanStream(inputs: readonly (ScanInput | DeferredScanInput)[], opts: ScanStreamOptions): Promise<UploadSummary> {
+  const counter = summaryCounter();
+  const emit = (index: number, scanned: Scanned): void => {
+    recomputeContainer(scanned.report);
+    counter.add(scanned.report);
+    opts.onReport(scanned.report, index);
+  };
+  // Finished before an earlier file, by input index.
+  const early = new Map<number, Scanned>();
+  // Files of head series, with their input index, for the face check at the end.
+  const heads: Array<{ index: number; scanned: Scanned }> = [];
+  let emitted = 0;
   let next = 0;
   let done = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inputs.length)) }, async () => {
     while (next < inputs.length) {
       const i = next++;
-      results[i] = await scanOne(inputs[i]!, opts);
+      early.set(i, await scanOne(inputs[i]!, opts));
       done++;
       opts.onProgress?.(done, inputs.length);
+      for (let scanned = early.get(emitted); scanned; scanned = early.get(emitted)) {
+        early.delete(emitted);
+        if (scanned.facts.some((f) => isHeadCrossSection(f.facts))) heads.push({ index: emitted, scanned });
+        else emit(emitted, scanned);
+        emitted++;
+      }
     }
   });
   await Promise.all(workers);
-  addFaceFindings(results.flatMap((r) => r.facts));
-  const files = results.map((r) => r.report);
-  files.forEach(recomputeContainer);
-  return { files, summary: summarize(files) };
+  addFaceFindings(heads.flatMap((h) => h.scanned.facts));
+  for (const { index, scanned } of heads) emit(index, scanned);
+  return counter.summary;
+}
+
+/** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
+export async function scanFiles(inputs: readonly (ScanInput | DeferredScanInput)[], opts: ScanOptions = {}): Promise<ScanReport> {
+  const files: FileReport[] = new Array(inputs.length);
+  const summary = await scanStream(inputs, { ...opts, onReport: (report, index) => { files[index] = report; } });
+  return { files, summary };
 }

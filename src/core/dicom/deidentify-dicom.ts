@@ -42,6 +42,8 @@ export interface DicomCleanConfig {
 
 export interface CleanedDicom {
   output: Blob;
+  /** The output's first bytes (everything up to the pixel data, and its element header), in memory. */
+  head: Uint8Array;
   /** What was left on purpose, for the check of the output. */
   expected: ExpectedFindings;
   isDicomdir: boolean;
@@ -269,22 +271,25 @@ export async function deidentifyDicom(
       : `an identifying value of the original was still found in the cleaned header, in (${hexTag(left.tag).slice(0, 4)},${hexTag(left.tag).slice(4)})`);
   }
 
-  const parts: BlobPart[] = [blobPart(prefix)];
+  if (inflated) {
+    const dataset = pixel
+      ? concatBytes([mainBytes, encodePixelHeader(pixel, enc), inflated.subarray(pixel.start, pixel.end), trailerBytes])
+      : mainBytes;
+    const head = concatBytes([prefix, deflateSync(dataset, { level: 6 })]);
+    return { output: new Blob([blobPart(head)]), head, expected, isDicomdir };
+  }
   if (!pixel) {
-    parts.push(blobPart(mainBytes));
-  } else {
-    const pixelHeader = encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
-    if (inflated) {
-      parts.push(blobPart(deflateSync(concatBytes([mainBytes, pixelHeader, inflated.subarray(pixel.start, pixel.end), trailerBytes]), { level: 6 })));
-    } else {
-      const value = origin.blob
-        ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)
-        : await source.read(datasetStart + pixel.start, datasetStart + pixel.end);
-      parts.push(blobPart(mainBytes), blobPart(pixelHeader), blobPart(value), blobPart(trailerBytes));
-    }
+    const head = concatBytes([prefix, mainBytes]);
+    return { output: new Blob([blobPart(head)]), head, expected, isDicomdir };
   }
-  if (!pixel && inflated) {
-    parts.splice(1, 1, blobPart(deflateSync(mainBytes, { level: 6 })));
-  }
-  return { output: new Blob(parts), expected, isDicomdir };
+  const head = concatBytes([prefix, mainBytes, encodePixelHeader(pixel, enc)]);
+  const value = origin.blob
+    ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)
+    : await source.read(datasetStart + pixel.start, datasetStart + pixel.end);
+  const parts = trailerBytes.length > 0 ? [blobPart(head), blobPart(value), blobPart(trailerBytes)] : [blobPart(head), blobPart(value)];
+  return { output: new Blob(parts), head, expected, isDicomdir };
+}
+
+function encodePixelHeader(pixel: { start: number; end: number; vr: string; undefinedLength: boolean }, enc: Parameters<typeof encodeElementHeader>[3]): Uint8Array {
+  return encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
 }
