@@ -14,7 +14,9 @@ import {
   type DeidentifyOptions,
   type DeidentifyResult,
 } from '../core/deidentify';
+import { DEFAULT_HEADER_LIMITS } from '../core/dicom/header';
 import type { CliIo } from './main';
+import { openFileSource } from './file-source';
 import { walkFolder } from './files';
 import { plural } from './render';
 
@@ -34,6 +36,12 @@ function kebab(name: string): string {
 const OPTION_BY_FLAG = new Map(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) => [kebab(k), k as keyof DeidentifyOptions]));
 
 class UsageError extends Error {}
+
+/** Files cleaned at the same time. */
+const CLI_CONCURRENT_FILES = 4;
+
+/** Thrown by the argument parser when help was asked for. */
+class HelpRequested extends Error {}
 
 interface Arguments {
   out: string;
@@ -57,6 +65,7 @@ function parse(args: readonly string[]): Arguments {
     };
     if (onlyPaths) paths.push(a);
     else if (a === '--') onlyPaths = true;
+    else if (a === '--help' || a === '-h') throw new HelpRequested();
     else if (a === '--out') out = value();
     else if (a === '--key') keyFile = value();
     else if (a === '--with' || a === '--without') {
@@ -218,30 +227,49 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     keyFile = parsed.keyFile ?? defaultKeyFile(io.env ?? process.env);
     key = await loadKey(keyFile);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`Usage:\n${DEIDENTIFY_USAGE}\n\nExit status: 0 every file cleaned (or copied, when not medical), 1 a file could not be cleaned, 2 usage error.\n`);
+      return 0;
+    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
     return 2;
   }
   // One session for the whole run: the key is imported once and each UID is hashed once.
   const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options });
-  const outcomes: Outcome[] = [];
-  for (const [index, job] of jobs.entries()) {
-    let outcome: Outcome;
+  const outcomes: Outcome[] = new Array(jobs.length);
+  const cleanOne = async (job: Job): Promise<Outcome> => {
     try {
       const stat = await fs.promises.stat(job.source);
+      // The header is read through the file source; the Blob carries the pixel data into the copy.
       const blob = await fs.openAsBlob(job.source);
-      const r = await deidentifier.deidentify({ path: job.display, file: blob });
+      const source = await openFileSource(job.source, DEFAULT_HEADER_LIMITS.initialBytes);
+      let r: DeidentifyResult;
+      try {
+        r = await deidentifier.deidentify({ path: job.display, file: blob, source });
+      } finally {
+        await source.close();
+      }
       if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
-      outcome = { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
+      return { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
     } catch (e) {
-      outcome = { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
+      return { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
     }
-    outcomes.push(outcome);
-    if (io.stderrIsTty && jobs.length >= 20) {
-      io.stderr(`\r${index + 1}/${jobs.length} files`);
-      if (index + 1 === jobs.length) io.stderr('\r\x1b[K');
+  };
+  // A few files at once: one file's reads and writes overlap another's cleaning.
+  let next = 0;
+  let done = 0;
+  await Promise.all(Array.from({ length: Math.min(CLI_CONCURRENT_FILES, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const index = next++;
+      outcomes[index] = await cleanOne(jobs[index]!);
+      done++;
+      if (io.stderrIsTty && jobs.length >= 20) {
+        io.stderr(`\r${done}/${jobs.length} files`);
+        if (done === jobs.length) io.stderr('\r\x1b[K');
+      }
     }
-  }
+  }));
   io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created)}\n`);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 // Renders a scan report for people (grouped by patient and category, values shown) and as the JSON
 // contract of ARCHITECTURE.md.
 
-import type { Category, FileReport, Finding, ScanReport, Severity } from '../core/report';
+import type { Category, FileReport, Finding, ScanReport, Severity, UploadSummary } from '../core/report';
 import { compareSeverity } from '../core/report';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -27,9 +27,9 @@ export function flattenReports(files: readonly FileReport[]): FileReport[] {
   return files.flatMap((f) => [f, ...flattenReports(f.entries ?? [])]);
 }
 
-/** The `scan --json` object: `files` as in ARCHITECTURE.md, plus a `summary`. */
-export function toJson(report: ScanReport): string {
-  const files = flattenReports(report.files).map((f) => ({
+/** One file of the `scan --json` object, with the contract's fields in their documented order. */
+function fileJson(f: FileReport): object {
+  return {
     path: f.path,
     format: f.format,
     verdict: f.verdict,
@@ -48,8 +48,28 @@ export function toJson(report: ScanReport): string {
     })),
     bytesRead: f.bytesRead,
     size: f.size,
-  }));
-  return JSON.stringify({ files, summary: report.summary }, null, 2);
+  };
+}
+
+/**
+ * Writes the `scan --json` object as the reports come: `files` as in ARCHITECTURE.md, one file per line
+ * (zip entries after their zip), then the `summary`. Nothing is kept once written; each file is written on
+ * its own (joining many into one long string first costs more than the writes it saves).
+ */
+export function jsonStream(write: (text: string) => void): { file(report: FileReport): void; end(summary: UploadSummary): void } {
+  let first = true;
+  write('{"files":[');
+  return {
+    file(report) {
+      for (const f of flattenReports([report])) {
+        write(`${first ? '\n' : ',\n'}${JSON.stringify(fileJson(f))}`);
+        first = false;
+      }
+    },
+    end(summary) {
+      write(`\n],\n"summary":${JSON.stringify(summary)}}\n`);
+    },
+  };
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

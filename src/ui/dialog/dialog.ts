@@ -1,15 +1,28 @@
 // The decision dialog page: receives the held files over a MessagePort, checks them, explains what was found and asks.
 //
 // Framed by the guard (src/content) into the site; the protocol is in ./protocol.ts. The page's state is on
-// <body data-state>: `waiting` (nothing shown: no request yet, or checking), `asking` (the findings and the
-// choices), `confirming` (the deliberate second step before an original goes out), `failed` (the check
-// failed or took too long: only Cancel), `done` (a decision was sent, or there was nothing to ask).
+// <body data-state>: `waiting` (nothing shown: no request yet), `checking` ("Checking N files on this
+// computer…", painted before the engine has loaded), `asking` (the findings and the choices), `confirming`
+// (the deliberate second step before an original goes out), `failed` (the check failed or took too long:
+// only Cancel), `done` (a decision was sent, or there was nothing to ask).
+// The order of a check: the header findings with Cancel as soon as the scan is done; the other choices once
+// the administrator's policy is known (at once, except right after the browser starts); the de-identified
+// copy and the previews of pictures when they are ready. Slower checks of the pictures come after.
+// The engine (./engine.ts) is loaded in parallel with the first view, so this module stays small.
 // Values from the files are only ever put into the page with textContent, never parsed as HTML.
 
-import { scanFiles } from '../../core/scan';
-import { blobSource } from '../../core/source';
 import type { ScanReport } from '../../core/report';
-import type { CheckRequest, DialogToGuard, FailureRequest, GuardToDialog, OutcomeMessage, UploadPath } from './protocol';
+import {
+  FILE_COUNT_PARAMETER,
+  type CheckRequest,
+  type DialogToGuard,
+  type FailureRequest,
+  type GuardToDialog,
+  type OutcomeMessage,
+  type PolicyMessage,
+  type ReadyMessage,
+  type UploadPath,
+} from './protocol';
 import {
   explainConfirm,
   explainFailure,
@@ -20,8 +33,8 @@ import {
   type Explanation,
   displayPath,
 } from './explain';
-import { prepareCleanCopies, type CleanCopies } from './clean-copy';
-import { PreviewPanel, picturesToPreview } from './preview';
+import type { CleanCopies } from './clean-copy';
+import type { PreviewPanel } from './preview';
 import { el, type Child } from '../shared/element';
 import { localizeDocument, t } from '../popup/elements';
 import { TextReader } from '../text/client';
@@ -36,8 +49,22 @@ const DECISION_DELAY_MS = 50;
 const SCAN_CONCURRENCY = 16;
 /** Failed files listed under "A de-identified copy can't be offered" before "and N more". */
 const MAX_FAILED_LISTED = 20;
+/** The first bytes of each file read in one go: the sniff and a typical header come from one read. */
+const READ_AHEAD_BYTES = 64 * 1024;
+/** Files whose first bytes are read together, as one Blob (see groupedReadAheadSources). */
+const READ_GROUP_FILES = 25;
 
-type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
+type State = 'waiting' | 'checking' | 'asking' | 'confirming' | 'failed' | 'done';
+
+/** The engine, loading from the start (see ./engine.ts); its failure is handled where it is awaited. */
+const engine = import('./engine');
+engine.catch(() => undefined);
+
+/** What the dialog may offer: the settings in force, under the administrator's policy. */
+interface Policy {
+  allowOriginal: boolean;
+  mode: 'ask' | 'always-deidentify' | 'block';
+}
 
 const UPLOAD_PATHS: ReadonlySet<string> = new Set<UploadPath>(['input', 'folder-input', 'drop', 'paste', 'picker', 'clipboard', 'egress']);
 
@@ -53,6 +80,10 @@ interface Current {
   previews?: PreviewPanel;
   failed?: 'timeout' | 'error';
   decided: boolean;
+  /** Known once the administrator's policy was read; until then only Cancel is offered. */
+  policy?: Policy;
+  /** Called when the policy arrives. */
+  onPolicy?: () => void;
 }
 
 /** Reads the text drawn into pictures, in a worker of this page (started on first use). */
@@ -60,7 +91,7 @@ export const textReader = new TextReader();
 
 let port: MessagePort | undefined;
 let current: Current | undefined;
-const queue: GuardToDialog[] = [];
+const queue: Array<CheckRequest | FailureRequest> = [];
 let busy = false;
 /** A decision waits to be sent (see decide): the next request waits for it. */
 let sending = false;
@@ -88,10 +119,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** The guard's message, checked; anything malformed is dropped. */
+function modeOf(value: unknown): Policy['mode'] {
+  return value === 'always-deidentify' || value === 'block' ? value : 'ask';
+}
+
 function parse(data: unknown): GuardToDialog | undefined {
   if (!isRecord(data) || typeof data.requestId !== 'string') return undefined;
   if (data.type === 'failure') {
     return { type: 'failure', requestId: data.requestId, reason: data.reason === 'timeout' ? 'timeout' : 'error' };
+  }
+  if (data.type === 'policy') {
+    const mode = modeOf(data.mode);
+    // Only an explicit true offers the original: anything else is the safe choice.
+    return { type: 'policy', requestId: data.requestId, allowOriginal: data.allowOriginal === true && mode !== 'block', mode };
   }
   if (data.type !== 'check' || !Array.isArray(data.files) || !data.files.every((f) => f instanceof File)) return undefined;
   const files = data.files as File[];
@@ -105,8 +145,25 @@ function parse(data: unknown): GuardToDialog | undefined {
     site: typeof data.site === 'string' ? data.site : '',
     // Only an explicit true offers the original: anything else is the safe choice.
     allowOriginal: data.allowOriginal === true && data.mode !== 'block',
-    mode: data.mode === 'always-deidentify' || data.mode === 'block' ? data.mode : 'ask',
+    mode: modeOf(data.mode),
+    policySettled: data.policySettled === true,
   };
+}
+
+/** The policy for a request, in hand or still queued; ignored for any other. */
+function receivePolicy(message: PolicyMessage): void {
+  const policy: Policy = { allowOriginal: message.allowOriginal, mode: message.mode };
+  if (current?.requestId === message.requestId) {
+    if (current.policy || current.decided) return;
+    current.policy = policy;
+    current.onPolicy?.();
+    return;
+  }
+  for (const queued of queue) {
+    if (queued.type === 'check' && queued.requestId === message.requestId && !queued.policySettled) {
+      Object.assign(queued, { ...policy, policySettled: true });
+    }
+  }
 }
 
 function receive(data: unknown): void {
@@ -114,6 +171,10 @@ function receive(data: unknown): void {
   if (!message) {
     // A check we cannot read is answered, so the guard fails closed at once instead of waiting.
     if (isRecord(data) && typeof data.requestId === 'string') send({ type: 'dialog-error', requestId: data.requestId });
+    return;
+  }
+  if (message.type === 'policy') {
+    receivePolicy(message);
     return;
   }
   // The guard gave up on the request in hand (it timed out, or we reported an error): show the failure now.
@@ -157,16 +218,27 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** Resolves once the request in hand has its policy (at once when it came with the check). */
+function policyOf(here: Current): Promise<Policy> {
+  if (here.policy) return Promise.resolve(here.policy);
+  return new Promise((resolve) => {
+    here.onPolicy = () => resolve(here.policy!);
+  });
+}
+
 async function check(request: CheckRequest): Promise<void> {
   const here = current!;
   here.check = request;
-  setState('waiting');
+  if (request.policySettled) here.policy = { allowOriginal: request.allowOriginal, mode: request.mode ?? 'ask' };
+  renderChecking(request.files.length);
   let report: ScanReport;
   try {
+    const { scanFiles, groupedReadAheadSources, DEFAULT_HEADER_LIMITS } = await engine;
+    const sources = groupedReadAheadSources(request.files, READ_AHEAD_BYTES, READ_GROUP_FILES);
     report = await withTimeout(
       scanFiles(
-        request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) })),
-        { concurrency: SCAN_CONCURRENCY },
+        request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: sources[i]! })),
+        { concurrency: SCAN_CONCURRENCY, header: { ...DEFAULT_HEADER_LIMITS, initialBytes: READ_AHEAD_BYTES } },
       ),
       SCAN_TIMEOUT_MS,
     );
@@ -196,13 +268,21 @@ async function check(request: CheckRequest): Promise<void> {
   };
   here.explanation = explainReport(report, here.context, t);
   here.report = report;
-  if (request.mode === 'block') {
+  send(message);
+  if (!here.policy) {
+    // The findings and Cancel now; the rest once the administrator's policy is known.
     renderAsking(here);
-    send(message);
     focusDefault();
+    void showPreviews(here);
+    await policyOf(here);
+    if (here.failed || here.decided || current !== here) return;
+  }
+  const policy = here.policy!;
+  if (policy.mode === 'block') {
+    showAsking(here);
     return;
   }
-  const copies = prepareCleanCopies(request.files, request.paths).then(
+  const copies = engine.then(({ prepareCleanCopies }) => prepareCleanCopies(request.files, request.paths)).then(
     (c) => {
       here.copies = c;
       return c;
@@ -213,24 +293,30 @@ async function check(request: CheckRequest): Promise<void> {
       return here.copies;
     },
   );
-  if (request.mode === 'always-deidentify') {
+  if (policy.mode === 'always-deidentify') {
     // Settings say: send a verified de-identified copy without asking, when there is one with no caveat.
     const ready = await Promise.race([copies, new Promise<undefined>((r) => setTimeout(() => r(undefined), AUTO_COPY_WAIT_MS))]);
     if (here.failed || here.decided) return;
     if (ready?.available && ready.pictureMayShowText.length === 0 && ready.faceMayBeRebuilt.length === 0) {
-      send(message); // the frame becomes visible, but shows nothing: the state stays `waiting`
       decide('deidentified');
       return;
     }
   }
-  renderAsking(here);
-  send(message);
-  focusDefault();
+  showAsking(here);
   void copies.then(() => {
     if (current !== here || here.decided || document.body.dataset.state !== 'asking') return;
     fillDeidentifySlot(here);
-    showPreviews(here);
+    void showPreviews(here);
   });
+}
+
+/** The findings with every choice the policy allows; focus stays where it was when they were on screen already. */
+function showAsking(here: Current): void {
+  const wasAsking = document.body.dataset.state === 'asking';
+  const focused = document.activeElement?.getAttribute('data-action');
+  renderAsking(here);
+  focusDefault(wasAsking && focused ? `[data-action="${focused}"]` : undefined);
+  void showPreviews(here);
 }
 
 function showFailure(request: FailureRequest): void {
@@ -257,8 +343,8 @@ function dialogFailed(): void {
 function decide(choice: 'cancel' | 'original' | 'deidentified'): void {
   const here = current;
   if (!here || here.decided) return;
-  if (choice === 'original' && (!here.check?.allowOriginal || here.failed)) return;
-  if (choice === 'deidentified' && (!here.copies?.available || here.failed || here.check?.mode === 'block')) return;
+  if (choice === 'original' && (!here.policy?.allowOriginal || here.failed)) return;
+  if (choice === 'deidentified' && (!here.copies?.available || here.failed || !here.policy || here.policy.mode === 'block')) return;
   here.decided = true;
   const message: DialogToGuard = {
     type: 'decision',
@@ -283,6 +369,14 @@ const root = (): HTMLElement => document.getElementById('spg-root')!;
 
 function setState(state: State): void {
   document.body.dataset.state = state;
+}
+
+/**
+ * A performance mark just before the next paint (bench/guard.bench.ts reads them): `spg-checking`,
+ * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows).
+ */
+function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices'): void {
+  requestAnimationFrame(() => performance.mark(name));
 }
 
 function clear(state: State): void {
@@ -321,6 +415,15 @@ function updateScrollable(): void {
   if (!body) return;
   if (body.scrollHeight > body.clientHeight + 1) body.setAttribute('tabindex', '0');
   else body.removeAttribute('tabindex');
+}
+
+/** The first view, before the engine has loaded: "Checking N files on this computer…". */
+function renderChecking(fileCount: number): void {
+  const title = fileCount === 1 ? t('dialog_checking_title_one') : t('dialog_checking_title_many', [String(fileCount)]);
+  const { card: node } = card(title, t('dialog_checking_lead'));
+  node.setAttribute('aria-busy', 'true');
+  setState('checking');
+  markPaint('spg-checking');
 }
 
 function renderGroup(group: ExplainedGroup): HTMLElement {
@@ -368,38 +471,43 @@ function renderAsking(here: Current): void {
     ...x.groups.map(renderGroup),
     x.moreGroups !== undefined && el('p', { class: 'more' }, x.moreGroups),
     x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown));
-  const { actions } = card(x.title, x.lead, findings, previewsOf(here));
+  const { actions } = card(x.title, x.lead, findings, here.previews?.element);
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     el('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
   );
-  if (here.check?.mode === 'block') actions.append(el('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
-  if (here.check?.allowOriginal) {
+  if (!here.policy) actions.append(el('p', { class: 'hint policy-pending', id: 'spg-policy-pending' }, t('dialog_policy_pending')));
+  if (here.policy?.mode === 'block') actions.append(el('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
+  if (here.policy?.allowOriginal) {
     actions.append(button('upload-original', t('dialog_action_upload_original'), 'quiet', () => {
       renderConfirm(here);
       focusDefault();
     }));
   }
   setState('asking');
+  markPaint(here.policy ? 'spg-choices' : 'spg-findings');
   if (here.copies) fillDeidentifySlot(here);
 }
 
-/** The previews of pictures that may show text (none in `block` mode, where there is nothing to choose). */
-function previewsOf(here: Current): HTMLElement | undefined {
-  if (!here.report || !here.check || here.check.mode === 'block') return undefined;
+/**
+ * Adds the previews of pictures that may show text (none in `block` mode, where there is nothing to choose)
+ * to the view on screen, below the findings, once the engine has loaded; again when the de-identifier
+ * asked for more.
+ */
+async function showPreviews(here: Current): Promise<void> {
+  if (!here.report || !here.check || here.policy?.mode === 'block') return;
+  const loaded = await engine.catch(() => undefined);
+  if (!loaded) return; // the check itself reported the failure
+  const { PreviewPanel, picturesToPreview } = loaded;
+  if (current !== here || here.decided || !['asking', 'confirming'].includes(document.body.dataset.state ?? '')) return;
   const targets = picturesToPreview(here.report, here.check.files, here.copies?.available ? here.copies.pictureMayShowText : []);
   if (!here.previews) {
-    if (targets.length === 0) return undefined;
+    if (targets.length === 0) return;
     here.previews = new PreviewPanel(t, () => current === here && !here.decided);
   }
   here.previews.add(targets);
-  return here.previews.element;
-}
-
-/** Adds previews the de-identifier asked for to the view on screen. */
-function showPreviews(here: Current): void {
-  const element = previewsOf(here);
-  if (element && !element.isConnected) document.getElementById('spg-findings')?.after(element);
+  const element = here.previews.element;
+  if (!element.isConnected) document.getElementById('spg-findings')?.after(element);
   updateScrollable();
 }
 
@@ -455,6 +563,7 @@ function renderConfirm(here: Current): void {
     button('back', t('dialog_action_back'), 'secondary', () => {
       renderAsking(here);
       focusDefault('[data-action="upload-original"]');
+      void showPreviews(here);
     }),
     button('confirm-original', t('dialog_action_confirm_original'), 'danger', () => decide('original')),
   );
@@ -479,7 +588,7 @@ function focusables(): HTMLElement[] {
 }
 
 /** Focus the default control (Cancel), or `selector` when given and present. */
-function focusDefault(selector = '[data-action="cancel"]'): void {
+function focusDefault(selector: string | undefined = '[data-action="cancel"]'): void {
   updateScrollable();
   const target = document.querySelector<HTMLElement>(selector) ?? document.querySelector<HTMLElement>('[data-action="cancel"]');
   // The choices stay in view below the text; on very short screens the title is shown first.
@@ -534,5 +643,12 @@ window.addEventListener('unhandledrejection', () => dialogFailed());
 // ---- start ----------------------------------------------------------------------------------------------
 
 localizeDocument('dialog_page_title');
-setState('waiting');
 window.addEventListener('message', onConnect);
+if (window.parent !== window) {
+  const ready: ReadyMessage = { type: 'spg-dialog-ready' };
+  window.parent.postMessage(ready, '*');
+}
+// The guard shows this frame at once: say what is happening before anything else arrives.
+const announced = Number(new URLSearchParams(location.search).get(FILE_COUNT_PARAMETER));
+if (Number.isInteger(announced) && announced > 0) renderChecking(announced);
+else setState('waiting');
