@@ -15,10 +15,15 @@ import {
   type DeidentifyResult,
 } from '../core/deidentify';
 import { DEFAULT_HEADER_LIMITS } from '../core/dicom/header';
+import { scanStream } from '../core/scan';
+import type { FileReport } from '../core/report';
+import { maskPlans, type MaskPlan } from '../core/text/picture-findings';
 import type { CliIo } from './main';
 import { openFileSource } from './file-source';
 import { walkFolder } from './files';
 import { plural } from './render';
+import { PictureWorker } from './picture-jobs';
+import { nodeCodecs } from './codec-host';
 
 export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--key FILE] [--with OPTION] [--without OPTION] PATH...
                                              write de-identified copies under DIR
@@ -27,7 +32,13 @@ export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--ke
                   default: $XDG_CONFIG_HOME/scan-privacy-guard/key or ~/.config/scan-privacy-guard/key
   --with OPTION, --without OPTION
                   switch a PS3.15 option on or off: ${Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map(kebab).join(', ')}
-                  (only retain-patient-characteristics is on by default)`;
+                  (only retain-patient-characteristics is on by default)
+  --keep-picture-text
+                  do not mask the text drawn into the pictures (Clean Pixel Data is on by default:
+                  every line of text found is blacked out in every frame, and the copy read again)
+  --mask-outside-ultrasound-regions
+                  also black out everything outside the regions an ultrasound picture lists
+                  (its scanner's screen: banners, settings, names)`;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -48,6 +59,8 @@ interface Arguments {
   keyFile?: string;
   options: Partial<DeidentifyOptions>;
   paths: string[];
+  keepPictureText: boolean;
+  outsideUltrasoundRegions: boolean;
 }
 
 function parse(args: readonly string[]): Arguments {
@@ -56,6 +69,8 @@ function parse(args: readonly string[]): Arguments {
   const options: Partial<DeidentifyOptions> = {};
   const paths: string[] = [];
   let onlyPaths = false;
+  let keepPictureText = false;
+  let outsideUltrasoundRegions = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -68,6 +83,8 @@ function parse(args: readonly string[]): Arguments {
     else if (a === '--help' || a === '-h') throw new HelpRequested();
     else if (a === '--out') out = value();
     else if (a === '--key') keyFile = value();
+    else if (a === '--keep-picture-text') keepPictureText = true;
+    else if (a === '--mask-outside-ultrasound-regions') outsideUltrasoundRegions = true;
     else if (a === '--with' || a === '--without') {
       const name = value();
       const option = OPTION_BY_FLAG.get(name);
@@ -78,7 +95,8 @@ function parse(args: readonly string[]): Arguments {
   }
   if (out === undefined) throw new UsageError('deidentify needs --out DIR.');
   if (paths.length === 0) throw new UsageError('deidentify needs at least one PATH.');
-  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths };
+  if (keepPictureText && outsideUltrasoundRegions) throw new UsageError('--keep-picture-text and --mask-outside-ultrasound-regions cannot go together.');
+  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths, keepPictureText, outsideUltrasoundRegions };
 }
 
 /** The default key file: under $XDG_CONFIG_HOME, else ~/.config. */
@@ -186,9 +204,10 @@ interface Outcome {
   status: DeidentifyResult['status'];
   reason?: string;
   picture?: boolean;
+  masked?: { regions: number; frames: number };
 }
 
-function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean): string {
+function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean, keptText: boolean): string {
   const cleaned = outcomes.filter((o) => o.status === 'cleaned');
   const copied = outcomes.filter((o) => o.status === 'not-medical');
   const failed = outcomes.filter((o) => o.status === 'failed');
@@ -201,9 +220,16 @@ function summary(outcomes: readonly Outcome[], out: string, keyFile: string, key
     for (const o of copied.slice(0, 20)) lines.push(`  ${o.job.display}`);
     if (copied.length > 20) lines.push(`  … and ${copied.length - 20} more`);
   }
+  const masked = cleaned.filter((o) => o.masked);
+  if (masked.length > 0) {
+    const regions = masked.reduce((n, o) => n + o.masked!.regions, 0);
+    lines.push('', `The text in the pictures of ${plural(masked.length, 'file')} was masked (${plural(regions, 'region')}), and each copy was read again.`);
+  }
   const pictures = cleaned.filter((o) => o.picture);
   if (pictures.length > 0) {
-    lines.push('', `The pictures of ${plural(pictures.length, 'file')} were not changed and may show identifying text: look at them before uploading.`);
+    lines.push('', keptText
+      ? `The pictures of ${plural(pictures.length, 'file')} were not changed (--keep-picture-text) and may show identifying text: look at them before uploading.`
+      : `The pictures of ${plural(pictures.length, 'file')} may show identifying text that could not be checked: look at them before uploading.`);
     for (const o of pictures.slice(0, 20)) lines.push(`  ${o.job.display}`);
     if (pictures.length > 20) lines.push(`  … and ${pictures.length - 20} more`);
   }
@@ -213,6 +239,35 @@ function summary(outcomes: readonly Outcome[], out: string, keyFile: string, key
   }
   lines.push('', `Key: ${keyFile}${keyCreated ? ' (created now)' : ''}. Keep it to give the same files the same pseudonyms next time.`);
   return lines.join('\n');
+}
+
+/** Progress of the text reading on a terminal. */
+function pictureProgress(io: CliIo): ((done: number, total: number) => void) | undefined {
+  if (!io.stderrIsTty) return undefined;
+  return (done, total) => {
+    io.stderr(`\rReading the text in the pictures: ${done} of ${total}`);
+    if (done === total) io.stderr('\r\x1b[K');
+  };
+}
+
+/** What to mask in each file's picture: the scan's text regions, by the path each file is shown with. */
+async function readPictureText(jobs: readonly Job[], worker: PictureWorker): Promise<Map<string, MaskPlan>> {
+  const reports: FileReport[] = [];
+  await scanStream(
+    jobs.map((job) => ({
+      path: job.display,
+      async open() {
+        try {
+          const source = await openFileSource(job.source);
+          return { source, close: () => source.close() };
+        } catch (e) {
+          return { error: `it could not be opened (${(e as Error).message})` };
+        }
+      },
+    })),
+    { pictures: worker, concurrency: CLI_CONCURRENT_FILES, onReport: (report) => reports.push(report) },
+  );
+  return maskPlans(reports);
 }
 
 /** Runs `deidentify` with its arguments (after the command name); returns the exit status. */
@@ -235,8 +290,25 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
     return 2;
   }
+  // Clean Pixel Data: the text in every picture is read first (a sample of each series, in the picture
+  // worker), then masked in the copies, and each copy's picture is read again.
+  const worker = parsed.keepPictureText ? undefined : new PictureWorker((i) => jobs[i]?.source, pictureProgress(io));
+  let plans = new Map<string, MaskPlan>();
+  if (worker) plans = await readPictureText(jobs, worker);
   // One session for the whole run: the key is imported once and each UID is hashed once.
-  const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options });
+  const deidentifier = await createDeidentifier({
+    key: key.key,
+    options: parsed.options,
+    ...(worker ? {
+      pictures: {
+        planFor: (p: string) => plans.get(p),
+        // The copy is in memory: the worker is given its bytes, never the original's path.
+        verify: (request) => worker.read({ ...request, nested: true }),
+        codecs: nodeCodecs(),
+        outsideUltrasoundRegions: parsed.outsideUltrasoundRegions,
+      },
+    } : {}),
+  });
   const outcomes: Outcome[] = new Array(jobs.length);
   const cleanOne = async (job: Job): Promise<Outcome> => {
     try {
@@ -251,7 +323,13 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
         await source.close();
       }
       if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
-      return { job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}) };
+      return {
+        job,
+        status: r.status,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...(r.pictureMayShowText ? { picture: true } : {}),
+        ...(r.pictureMasked ? { masked: r.pictureMasked } : {}),
+      };
     } catch (e) {
       return { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
     }
@@ -259,17 +337,21 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
   // A few files at once: one file's reads and writes overlap another's cleaning.
   let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: Math.min(CLI_CONCURRENT_FILES, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const index = next++;
-      outcomes[index] = await cleanOne(jobs[index]!);
-      done++;
-      if (io.stderrIsTty && jobs.length >= 20) {
-        io.stderr(`\r${done}/${jobs.length} files`);
-        if (done === jobs.length) io.stderr('\r\x1b[K');
+  try {
+    await Promise.all(Array.from({ length: Math.min(CLI_CONCURRENT_FILES, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const index = next++;
+        outcomes[index] = await cleanOne(jobs[index]!);
+        done++;
+        if (io.stderrIsTty && jobs.length >= 20) {
+          io.stderr(`\r${done}/${jobs.length} files`);
+          if (done === jobs.length) io.stderr('\r\x1b[K');
+        }
       }
-    }
-  }));
-  io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created)}\n`);
+    }));
+  } finally {
+    await worker?.close();
+  }
+  io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created, parsed.keepPictureText)}\n`);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -18,10 +18,14 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A scan input of the CLI: opened when the scan gets to it; `absolute` where it is on disk. */
+export type CliInput = DeferredScanInput & { absolute?: string };
+
 /** A file to scan, opened (with its first bytes read ahead) only when the scan gets to it. */
-function deferredFile(display: string, absolute: string): DeferredScanInput {
+function deferredFile(display: string, absolute: string): CliInput {
   return {
     path: display,
+    absolute,
     async open() {
       try {
         const source = await openFileSource(absolute);
@@ -75,7 +79,7 @@ export async function walkFolder(absolute: string, relative: string, visit: (ent
   }
 }
 
-async function walk(display: string, absolute: string, out: DeferredScanInput[]): Promise<void> {
+async function walk(display: string, absolute: string, out: CliInput[]): Promise<void> {
   await walkFolder(absolute, display, (entry) => {
     if (entry.kind === 'file') out.push(deferredFile(entry.relative, entry.absolute));
     else if (entry.kind === 'unreadable-folder') out.push(failedInput(entry.relative, `the folder could not be read: ${describe(entry.error)}`));
@@ -84,8 +88,8 @@ async function walk(display: string, absolute: string, out: DeferredScanInput[])
 }
 
 /** Expands PATH arguments into the files to scan (none of them opened yet). Throws MissingPathError for a path that does not exist. */
-export async function collectInputs(paths: readonly string[]): Promise<DeferredScanInput[]> {
-  const out: DeferredScanInput[] = [];
+export async function collectInputs(paths: readonly string[]): Promise<CliInput[]> {
+  const out: CliInput[] = [];
   for (const p of paths) {
     const absolute = path.resolve(p);
     const stat = await fs.promises.stat(absolute).catch((e: unknown) => {

@@ -8,12 +8,16 @@ import type { FileReport } from '../core/report';
 import { version } from '../../package.json';
 import { collectInputs, MissingPathError } from './files';
 import { READ_AHEAD_BYTES } from './file-source';
+import { PictureWorker } from './picture-jobs';
 import { jsonStream, toText } from './render';
 import { deidentifyCommand, DEIDENTIFY_USAGE } from './deidentify';
 
-export const SCAN_USAGE = `  scan-privacy-guard scan [--json] PATH...   check files, folders (recursively) and .zip archives
+export const SCAN_USAGE = `  scan-privacy-guard scan [--json] [--headers-only] PATH...
+                  check files, folders (recursively) and .zip archives
 
-  --json          one JSON object: a "files" array (see the README), then a "summary"`;
+  --json          one JSON object: a "files" array (see the README), then a "summary"
+  --headers-only  do not read the text drawn into the pictures (faster; a picture is then
+                  flagged only by what its header says of it)`;
 
 const USAGE = `Usage:
 ${SCAN_USAGE}
@@ -55,8 +59,18 @@ function progressBar(io: CliIo, total: number): ((done: number) => void) | undef
 /** Files read at once: enough to keep the disk busy while one is parsed. */
 const CLI_CONCURRENCY = 8;
 
+/** Progress of the text reading on a terminal: "Reading the text in the pictures: 2 of 5". */
+function pictureProgress(io: CliIo): ((done: number, total: number) => void) | undefined {
+  if (!io.stderrIsTty) return undefined;
+  return (done, total) => {
+    io.stderr(`\rReading the text in the pictures: ${done} of ${total}`);
+    if (done === total) io.stderr('\r\x1b[K');
+  };
+}
+
 async function scanCommand(args: string[], io: CliIo): Promise<number> {
   let json = false;
+  let headersOnly = false;
   const paths: string[] = [];
   let onlyPaths = false;
   for (const a of args) {
@@ -66,6 +80,7 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
       io.stdout(`Usage:\n${SCAN_USAGE}\n\nExit status: 0 nothing identifying found, 1 identifying data found or a file could not be checked, 2 usage error.\n`);
       return 0;
     } else if (a === '--json') json = true;
+    else if (a === '--headers-only') headersOnly = true;
     else if (a.startsWith('-')) {
       io.stderr(`Unknown option: ${a}\n\n${USAGE}\n`);
       return 2;
@@ -88,17 +103,28 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const onProgress = progressBar(io, inputs.length);
   // The read-ahead holds a typical header whole, so the first read of the header comes from it.
   const header = { ...DEFAULT_HEADER_LIMITS, initialBytes: READ_AHEAD_BYTES };
-  const options = { header, concurrency: CLI_CONCURRENCY, ...(onProgress ? { onProgress: (d: number) => onProgress(d) } : {}) };
-  if (json) {
-    const out = jsonStream(io.stdout);
-    const summary = await scanStream(inputs, { ...options, onReport: (report) => out.file(report) });
-    out.end(summary);
+  // The text in pictures is read in a worker thread, a sample of each series, after every header.
+  const pictures = headersOnly ? undefined : new PictureWorker((i) => inputs[i]?.absolute, pictureProgress(io));
+  const options = {
+    header,
+    concurrency: CLI_CONCURRENCY,
+    ...(onProgress ? { onProgress: (d: number) => onProgress(d) } : {}),
+    ...(pictures ? { pictures } : {}),
+  };
+  try {
+    if (json) {
+      const out = jsonStream(io.stdout);
+      const summary = await scanStream(inputs, { ...options, onReport: (report) => out.file(report) });
+      out.end(summary);
+      return summary.identifying + summary.unreadable > 0 ? 1 : 0;
+    }
+    const files: FileReport[] = new Array(inputs.length);
+    const summary = await scanStream(inputs, { ...options, onReport: (report, index) => { files[index] = report; } });
+    io.stdout(`${toText({ files, summary })}\n`);
     return summary.identifying + summary.unreadable > 0 ? 1 : 0;
+  } finally {
+    await pictures?.close();
   }
-  const files: FileReport[] = new Array(inputs.length);
-  const summary = await scanStream(inputs, { ...options, onReport: (report, index) => { files[index] = report; } });
-  io.stdout(`${toText({ files, summary })}\n`);
-  return summary.identifying + summary.unreadable > 0 ? 1 : 0;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */

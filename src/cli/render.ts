@@ -45,9 +45,12 @@ function fileJson(f: FileReport): object {
       ...(x.creator ? { creator: x.creator } : {}),
       ...(x.note ? { note: x.note } : {}),
       ...(x.repeats ? { repeats: x.repeats } : {}),
+      ...(x.region ? { region: x.region } : {}),
+      ...(x.text ? { text: x.text } : {}),
     })),
     bytesRead: f.bytesRead,
     size: f.size,
+    ...(f.picture ? { picture: f.picture } : {}),
   };
 }
 
@@ -90,7 +93,18 @@ function patientLabel(key: string | undefined): string {
 const MAX_PER_CATEGORY = 6;
 const MAX_FILE_NAMES = 4;
 
+/** Where text was read in a picture: "frame 1, 12,8 240 x 36" (frames listed when it shows in several). */
+function regionText(f: Finding): string {
+  const r = f.region!;
+  const place = r.frame !== undefined ? (r.frames && r.frames.length > 1 ? `frames ${r.frames.slice(0, 6).join(', ')}${r.frames.length > 6 ? ', …' : ''}` : `frame ${r.frame}`) : `page ${r.page ?? 1}`;
+  return `${place} at ${r.x},${r.y} ${r.width} x ${r.height}`;
+}
+
 function findingLine(f: Finding): string {
+  if (f.region) {
+    const value = JSON.stringify((f.value ?? '').length > 80 ? `${f.value!.slice(0, 79)}…` : f.value ?? '');
+    return `${value}  (${regionText(f)}${f.note ? `; ${f.note}` : ''})`;
+  }
   const where = f.sequence.length > 0 ? ` in ${f.sequence.map((s) => `(${s.slice(0, 4)},${s.slice(4)})`).join(' > ')}` : '';
   const tag = /^[0-9A-F]{8}$/.test(f.tag) ? `(${f.tag.slice(0, 4)},${f.tag.slice(4)})` : f.tag;
   const value = f.value !== undefined ? `  ${JSON.stringify(f.value.length > 80 ? `${f.value.slice(0, 79)}…` : f.value)}` : '';

@@ -70,7 +70,7 @@ describe('usage', () => {
   it('prints help with exit 0', async () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/scan-privacy-guard scan \[--json\] PATH/);
+    expect(r.stdout).toMatch(/scan-privacy-guard scan \[--json\] \[--headers-only\] PATH/);
   });
 
   it('prints help for any command with --help or -h, exit 0, nothing on stderr, nothing scanned', async () => {
@@ -81,7 +81,7 @@ describe('usage', () => {
       expect(r.stdout, argv.join(' ')).toMatch(/^Usage:\n/);
       expect(r.stdout, argv.join(' ')).not.toContain('{"files":[');
     }
-    expect((await cli('scan', '--help')).stdout).toMatch(/scan-privacy-guard scan \[--json\] PATH/);
+    expect((await cli('scan', '--help')).stdout).toMatch(/scan-privacy-guard scan \[--json\] \[--headers-only\] PATH/);
     expect((await cli('deidentify', '--help')).stdout).toMatch(/scan-privacy-guard deidentify --out DIR/);
   });
 
