@@ -32,7 +32,7 @@ export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--ke
                   default: $XDG_CONFIG_HOME/scan-privacy-guard/key or ~/.config/scan-privacy-guard/key
   --with OPTION, --without OPTION
                   switch a PS3.15 option on or off: ${Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map(kebab).join(', ')}
-                  (only retain-patient-characteristics is on by default)
+                  (retain-patient-characteristics and clean-pixel-data are on by default)
   --keep-picture-text
                   do not mask the text drawn into the pictures (Clean Pixel Data is on by default:
                   every line of text found is blacked out in every frame, and the copy read again)
@@ -95,8 +95,13 @@ function parse(args: readonly string[]): Arguments {
   }
   if (out === undefined) throw new UsageError('deidentify needs --out DIR.');
   if (paths.length === 0) throw new UsageError('deidentify needs at least one PATH.');
-  if (keepPictureText && outsideUltrasoundRegions) throw new UsageError('--keep-picture-text and --mask-outside-ultrasound-regions cannot go together.');
-  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths, keepPictureText, outsideUltrasoundRegions };
+  // --keep-picture-text is --without clean-pixel-data; --mask-outside-ultrasound-regions is --with its option.
+  if (keepPictureText) options.cleanPixelData = false;
+  if (outsideUltrasoundRegions) options.maskOutsideUltrasoundRegions = true;
+  if (options.cleanPixelData === false && options.maskOutsideUltrasoundRegions) {
+    throw new UsageError('--keep-picture-text and --mask-outside-ultrasound-regions cannot go together.');
+  }
+  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths, keepPictureText: options.cleanPixelData === false, outsideUltrasoundRegions: options.maskOutsideUltrasoundRegions === true };
 }
 
 /** The default key file: under $XDG_CONFIG_HOME, else ~/.config. */

@@ -131,13 +131,13 @@ interface Context {
 /** The Clean Pixel Data plan of one DICOM file. */
 function pixelPlan(path: string, ctx: Context): PixelPlan | undefined {
   const pictures = ctx.pictures;
-  if (!pictures) return undefined;
+  if (!pictures || !ctx.options.cleanPixelData) return undefined;
   const plan = pictures.planFor(path);
   return {
     regions: plan?.regions ?? [],
     checked: plan?.checked ?? false,
     margin: pictures.margin ?? 2,
-    outsideUltrasoundRegions: pictures.outsideUltrasoundRegions ?? false,
+    outsideUltrasoundRegions: pictures.outsideUltrasoundRegions ?? ctx.options.maskOutsideUltrasoundRegions,
     ...(pictures.codecs ? { codecs: pictures.codecs } : {}),
   };
 }
@@ -396,7 +396,7 @@ async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<Deid
     return { path, status: 'failed', reason };
   }
   if (cleaned === 'not-medical') return { path, status: 'not-medical', output: file, format: 'other' };
-  const verify = ctx.pictures?.verify;
+  const verify = ctx.options.cleanPixelData ? ctx.pictures?.verify : undefined;
   const done = cleaned;
   // The copy's pictures are read again, with the original's values to look for (the copy has none left).
   const pictures = verify ? { pictures: { read: (request: PictureRequest) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {};

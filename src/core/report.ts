@@ -115,6 +115,8 @@ export interface FileReport {
   entries?: FileReport[];
   /** How the text in its picture was checked (absent when it was not looked at). */
   picture?: PictureCheck;
+  /** The picture the header describes (a DICOM file with pixel data): frames and size. */
+  pixels?: { frames: number; rows: number; columns: number };
 }
 
 export interface UploadSummary {

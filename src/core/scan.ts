@@ -148,7 +148,9 @@ async function scanDicom(path: string, source: ByteSource & { bytesRead: number 
   const report: FileReport = header.complete
     ? { path, format, verdict: verdictFor(findings), findings, bytesRead: source.bytesRead, size: source.size, identity }
     : { ...unreadable(path, format, source.size, source.bytesRead, header.problem ?? 'its header could not be read', findings), identity };
-  return { report, facts: [{ report, facts: inspection.facts, ...origin }] };
+  const facts = inspection.facts;
+  if (facts.hasPixelData && !facts.isDicomdir) report.pixels = { frames: facts.numberOfFrames ?? 1, rows: facts.rows ?? 0, columns: facts.columns ?? 0 };
+  return { report, facts: [{ report, facts, ...origin }] };
 }
 
 function identityOf(facts: DicomFacts): FileReport['identity'] {

@@ -130,6 +130,6 @@ describe('the default options keep exactly the patient characteristics', () => {
   }
 });
 
-it('DEFAULT_DEIDENTIFY_OPTIONS: only Retain Patient Characteristics is on', () => {
-  expect(Object.entries(DEFAULT_DEIDENTIFY_OPTIONS).filter(([, on]) => on).map(([k]) => k)).toEqual(['retainPatientCharacteristics']);
+it('DEFAULT_DEIDENTIFY_OPTIONS: only Retain Patient Characteristics and Clean Pixel Data are on', () => {
+  expect(Object.entries(DEFAULT_DEIDENTIFY_OPTIONS).filter(([, on]) => on).map(([k]) => k)).toEqual(['retainPatientCharacteristics', 'cleanPixelData']);
 });

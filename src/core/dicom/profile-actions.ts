@@ -23,6 +23,16 @@ export interface ProfileOptions {
    * IDs are still taken out of the text.
    */
   retainPatientFreeText: boolean;
+  /**
+   * Clean Pixel Data (PS3.15 E.3.1, 113101): the text drawn into pictures is found, read and blacked out in
+   * every frame, and the copy read again (default true). Only where the picture's text could be read.
+   */
+  cleanPixelData: boolean;
+  /**
+   * With Clean Pixel Data: also black out everything outside the regions an ultrasound picture lists (its
+   * scanner's screen, crowded with settings and names). Not a PS3.15 option of its own. Default false.
+   */
+  maskOutsideUltrasoundRegions: boolean;
 }
 
 /**
@@ -41,6 +51,8 @@ export const DEFAULT_PROFILE_OPTIONS: Readonly<ProfileOptions> = Object.freeze({
   cleanGraphics: false,
   retainSafePrivate: false,
   retainPatientFreeText: false,
+  cleanPixelData: true,
+  maskOutsideUltrasoundRegions: false,
 });
 
 /** The option names, in the order above. */
