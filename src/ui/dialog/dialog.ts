@@ -34,7 +34,7 @@ import {
   displayPath,
 } from './explain';
 import type { CleanCopies } from './clean-copy';
-import type { PreviewPanel } from './preview';
+import type { PicturePanel } from './picture-panel';
 import { el, type Child } from '../shared/element';
 import { localizeDocument, t } from '../popup/elements';
 import { TextReader } from '../text/client';
@@ -47,6 +47,10 @@ const AUTO_COPY_WAIT_MS = 20_000;
 const DECISION_DELAY_MS = 50;
 /** Files read at once: browser file reads wait on the disk, not the processor. */
 const SCAN_CONCURRENCY = 16;
+/** Reading the text in the pictures longer than this counts as failed: they stay "may show text". */
+const PICTURE_TIMEOUT_MS = 60_000;
+/** After the person changes which regions are masked, the copy is made again this long after the last change. */
+const RECOPY_DELAY_MS = 400;
 /** Failed files listed under "A de-identified copy can't be offered" before "and N more". */
 const MAX_FAILED_LISTED = 20;
 /** The first bytes of each file read in one go: the sniff and a typical header come from one read. */
@@ -76,8 +80,14 @@ interface Current {
   context?: ExplainContext & { totalBytes: number };
   copies?: CleanCopies;
   report?: ScanReport;
-  /** First-image previews of pictures that may show text (created when there is one). */
-  previews?: PreviewPanel;
+  /** The pictures with the text read in them, and the person's choices of what to mask. */
+  pictures?: PicturePanel;
+  /** While the text in the pictures is read: how far it got. */
+  reading?: { done: number; total: number };
+  /** The reading failed: why (the pictures then stay "may show text"). */
+  readingFailed?: string;
+  /** Counts the copies made, so an older one finishing late is dropped. */
+  copiesRun?: number;
   failed?: 'timeout' | 'error';
   decided: boolean;
   /** Known once the administrator's policy was read; until then only Cancel is offered. */
@@ -232,8 +242,10 @@ async function check(request: CheckRequest): Promise<void> {
   if (request.policySettled) here.policy = { allowOriginal: request.allowOriginal, mode: request.mode ?? 'ask' };
   renderChecking(request.files.length);
   let report: ScanReport;
+  let loaded: Awaited<typeof engine>;
   try {
-    const { scanFiles, groupedReadAheadSources, DEFAULT_HEADER_LIMITS } = await engine;
+    loaded = await engine;
+    const { scanFiles, groupedReadAheadSources, DEFAULT_HEADER_LIMITS } = loaded;
     const sources = groupedReadAheadSources(request.files, READ_AHEAD_BYTES, READ_GROUP_FILES);
     report = await withTimeout(
       scanFiles(
@@ -252,12 +264,13 @@ async function check(request: CheckRequest): Promise<void> {
     return;
   }
   if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
-  const { outcome, counts } = outcomeOf(report);
-  const message: OutcomeMessage = { type: 'outcome', requestId: request.requestId, outcome, counts };
-  if (outcome !== 'ask') {
+  let { outcome, counts } = outcomeOf(report);
+  // Medical pictures are read for text before anything is released: a clean header does not make a clean picture.
+  const readPictures = outcome !== 'pass' && loaded.hasPictures(report);
+  if (outcome !== 'ask' && !readPictures) {
     here.decided = true; // nothing to ask: the guard releases the files
     clear('done');
-    send(message);
+    send({ type: 'outcome', requestId: request.requestId, outcome, counts });
     return;
   }
   here.context = {
@@ -266,14 +279,38 @@ async function check(request: CheckRequest): Promise<void> {
     fileCount: request.files.length,
     totalBytes: request.files.reduce((n, f) => n + f.size, 0),
   };
-  here.explanation = explainReport(report, here.context, t);
-  here.report = report;
-  send(message);
-  if (!here.policy) {
-    // The findings and Cancel now; the rest once the administrator's policy is known.
+  const asked = outcome === 'ask';
+  if (asked) {
+    // The header findings and Cancel now; the text in the pictures follows.
+    here.explanation = explainReport(report, here.context, t);
+    here.report = report;
+    send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+    if (readPictures) here.reading = { done: 0, total: 0 };
     renderAsking(here);
     focusDefault();
-    void showPreviews(here);
+  }
+  if (readPictures) {
+    here.reading = { done: 0, total: 0 };
+    if (!asked) renderReading(here);
+    report = await readTheirText(here, request, loaded, report);
+    here.reading = undefined;
+    if (here.failed || here.decided || current !== here) return;
+    ({ outcome, counts } = outcomeOf(report));
+    here.report = report;
+    here.explanation = explainReport(report, here.context, t);
+    if (!asked) {
+      if (outcome !== 'ask') {
+        here.decided = true; // the pictures showed nothing either: released
+        clear('done');
+        send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+        return;
+      }
+      send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+    }
+    showAsking(here);
+  }
+  if (!here.policy) {
+    // Every other choice once the administrator's policy is known.
     await policyOf(here);
     if (here.failed || here.decided || current !== here) return;
   }
@@ -282,17 +319,7 @@ async function check(request: CheckRequest): Promise<void> {
     showAsking(here);
     return;
   }
-  const copies = engine.then(({ prepareCleanCopies }) => prepareCleanCopies(request.files, request.paths)).then(
-    (c) => {
-      here.copies = c;
-      return c;
-    },
-    () => {
-      // No copies: the choice is not offered, and the dialog says so.
-      here.copies = { available: false, reason: 'the de-identifier stopped with an unexpected error', failed: [] };
-      return here.copies;
-    },
-  );
+  const copies = makeCopies(here);
   if (policy.mode === 'always-deidentify') {
     // Settings say: send a verified de-identified copy without asking, when there is one with no caveat.
     const ready = await Promise.race([copies, new Promise<undefined>((r) => setTimeout(() => r(undefined), AUTO_COPY_WAIT_MS))]);
@@ -303,20 +330,86 @@ async function check(request: CheckRequest): Promise<void> {
     }
   }
   showAsking(here);
-  void copies.then(() => {
+}
+
+/**
+ * The report with the text of the pictures read (by the text worker, a sample of each series), the progress
+ * shown as it goes; when the reading fails or takes too long, every picture says its text was not checked.
+ */
+async function readTheirText(here: Current, request: CheckRequest, loaded: Awaited<typeof engine>, headerOnly: ScanReport): Promise<ScanReport> {
+  const { scanFiles, blobSource, workerPictureReading } = loaded;
+  const inputs = (): Array<{ path: string; source: ReturnType<typeof blobSource> }> =>
+    request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }));
+  textReader.warmUp();
+  const progress = (done: number, total: number): void => {
+    if (current !== here || !here.reading) return;
+    here.reading = { done, total };
+    updateReading(here);
+  };
+  try {
+    return await withTimeout(
+      scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: workerPictureReading(request.files, textReader, progress) }),
+      PICTURE_TIMEOUT_MS,
+    );
+  } catch (e) {
+    here.readingFailed = e instanceof ScanTimeout ? 'it took too long' : e instanceof Error ? e.message : 'unknown problem';
+    const reason = here.readingFailed;
+    // The same scan with a reader that says why it cannot read: each picture keeps its note, with the reason.
+    return scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: { read: () => Promise.reject(new Error(reason)) } }).catch(() => headerOnly);
+  }
+}
+
+/** Starts making the de-identified copies with the regions the person keeps masked; a newer run wins. */
+function makeCopies(here: Current): Promise<CleanCopies> {
+  const run = (here.copiesRun ?? 0) + 1;
+  here.copiesRun = run;
+  here.copies = undefined;
+  const request = here.check!;
+  const report = here.report!;
+  const made = engine
+    .then(({ prepareCleanCopies, maskPlans, regionKey }) => {
+      const visible = here.pictures?.keptVisible();
+      const plans = maskPlans(report.files, (finding, file) => visible !== undefined && finding.region !== undefined && visible.has(regionKey(file.path, finding.region)));
+      return prepareCleanCopies(request.files, request.paths, { plans, reader: textReader });
+    })
+    .then(
+      (c) => c,
+      (): CleanCopies => ({ available: false, reason: 'the de-identifier stopped with an unexpected error', failed: [] }),
+    );
+  void made.then((c) => {
+    if (here.copiesRun !== run) return;
+    here.copies = c;
     if (current !== here || here.decided || document.body.dataset.state !== 'asking') return;
     fillDeidentifySlot(here);
-    void showPreviews(here);
   });
+  return made;
+}
+
+let recopyTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The person changed which regions are masked: the copy on offer is withdrawn and made again. */
+function regionsChanged(here: Current): void {
+  here.copies = undefined;
+  here.copiesRun = (here.copiesRun ?? 0) + 1;
+  fillDeidentifySlot(here);
+  clearTimeout(recopyTimer);
+  recopyTimer = setTimeout(() => {
+    if (current !== here || here.decided || here.policy?.mode === 'block') return;
+    void makeCopies(here);
+  }, RECOPY_DELAY_MS);
 }
 
 /** The findings with every choice the policy allows; focus stays where it was when they were on screen already. */
 function showAsking(here: Current): void {
   const wasAsking = document.body.dataset.state === 'asking';
-  const focused = document.activeElement?.getAttribute('data-action');
+  const focused = document.activeElement;
+  const action = focused?.getAttribute('data-action');
+  const region = focused?.getAttribute('data-region');
   renderAsking(here);
-  focusDefault(wasAsking && focused ? `[data-action="${focused}"]` : undefined);
-  void showPreviews(here);
+  void showPictures(here);
+  const again = region ? document.querySelector<HTMLElement>(`[data-region="${CSS.escape(region)}"]`) : null;
+  if (wasAsking && again) again.focus({ preventScroll: true });
+  else focusDefault(wasAsking && action ? `[data-action="${action}"]` : undefined);
 }
 
 function showFailure(request: FailureRequest): void {
@@ -470,8 +563,10 @@ function renderAsking(here: Current): void {
     x.severalPatients !== undefined && el('p', { class: 'several-patients' }, x.severalPatients),
     ...x.groups.map(renderGroup),
     x.moreGroups !== undefined && el('p', { class: 'more' }, x.moreGroups),
-    x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown));
-  const { actions } = card(x.title, x.lead, findings, here.previews?.element);
+    x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown),
+    here.reading !== undefined && el('p', { class: 'pictures-progress', id: 'spg-pictures-progress', role: 'status' }, readingText(here)),
+    here.readingFailed !== undefined && el('p', { class: 'pictures-failed', lang: 'en' }, t('dialog_pictures_failed', [here.readingFailed])));
+  const { actions } = card(x.title, x.lead, findings, here.pictures?.element);
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     el('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
@@ -486,27 +581,49 @@ function renderAsking(here: Current): void {
   }
   setState('asking');
   markPaint(here.policy ? 'spg-choices' : 'spg-findings');
-  if (here.copies) fillDeidentifySlot(here);
+  fillDeidentifySlot(here);
+}
+
+/** "Reading the text in the pictures: 2 of 5" (before the first answer, without the counts). */
+function readingText(here: Current): string {
+  const r = here.reading;
+  return r && r.total > 0 ? t('dialog_pictures_progress', [String(r.done), String(r.total)]) : t('dialog_pictures_reading');
+}
+
+/** The checking view while the text in the pictures is read (the headers identified no one). */
+function renderReading(here: Current): void {
+  const title = here.check!.files.length === 1 ? t('dialog_checking_title_one') : t('dialog_checking_title_many', [String(here.check!.files.length)]);
+  const { card: node } = card(title, t('dialog_checking_lead'), el('p', { class: 'pictures-progress', id: 'spg-pictures-progress', role: 'status' }, readingText(here)));
+  node.setAttribute('aria-busy', 'true');
+  setState('checking');
+}
+
+function updateReading(here: Current): void {
+  const line = document.getElementById('spg-pictures-progress');
+  if (line) line.textContent = readingText(here);
 }
 
 /**
- * Adds the previews of pictures that may show text (none in `block` mode, where there is nothing to choose)
- * to the view on screen, below the findings, once the engine has loaded; again when the de-identifier
- * asked for more.
+ * Adds the pictures section (the text read in each picture, what will be masked) below the findings, once
+ * the text was read; none in `block` mode, where there is nothing to choose.
  */
-async function showPreviews(here: Current): Promise<void> {
-  if (!here.report || !here.check || here.policy?.mode === 'block') return;
+async function showPictures(here: Current): Promise<void> {
+  if (!here.report || !here.check || here.reading || here.policy?.mode === 'block') return;
   const loaded = await engine.catch(() => undefined);
   if (!loaded) return; // the check itself reported the failure
-  const { PreviewPanel, picturesToPreview } = loaded;
   if (current !== here || here.decided || !['asking', 'confirming'].includes(document.body.dataset.state ?? '')) return;
-  const targets = picturesToPreview(here.report, here.check.files, here.copies?.available ? here.copies.pictureMayShowText : []);
-  if (!here.previews) {
-    if (targets.length === 0) return;
-    here.previews = new PreviewPanel(t, () => current === here && !here.decided);
+  if (!here.pictures) {
+    const pictures = loaded.picturesForPanel(here.report);
+    if (pictures.length === 0) return;
+    const files = here.check.files;
+    const bytesOf = async (picture: { input: number; entry?: string }): Promise<Blob> => {
+      const file = files[picture.input]!;
+      return picture.entry === undefined ? file : loaded.zipEntryBlob(file, picture.entry, loaded.readZip, loaded.blobSource);
+    };
+    here.pictures = new loaded.PicturePanel(t, textReader, bytesOf, () => regionsChanged(here), () => current === here && !here.decided);
+    here.pictures.show(pictures);
   }
-  here.previews.add(targets);
-  const element = here.previews.element;
+  const element = here.pictures.element;
   if (!element.isConnected) document.getElementById('spg-findings')?.after(element);
   updateScrollable();
 }
@@ -533,13 +650,23 @@ function unavailableNote(copies: Extract<CleanCopies, { available: false }>): HT
 /** Offers the de-identified copy, as the primary choice (Cancel keeps the default focus), or says why there is none. */
 function fillDeidentifySlot(here: Current): void {
   const slot = document.querySelector<HTMLElement>('[data-slot="deidentify"]');
-  if (!slot || !here.copies || slot.firstChild) return;
+  if (!slot) return;
+  if (!here.copies) {
+    // Being made (again, after the person changed what is masked): say so, offer nothing yet.
+    if (here.copiesRun !== undefined && here.policy && here.policy.mode !== 'block') {
+      slot.replaceChildren(el('p', { class: 'hint preparing', role: 'status' }, t('dialog_deidentify_preparing')));
+      document.querySelector('[data-action="cancel"]')?.classList.replace('secondary', 'primary');
+    }
+    return;
+  }
+  if (slot.querySelector('[data-action="deidentify"], .unavailable')) return;
   if (!here.copies.available) {
     slot.replaceChildren(unavailableNote(here.copies));
     updateScrollable();
     return;
   }
   const caveats = [
+    here.copies.masked.regions > 0 && t('dialog_deidentify_masked', [String(here.copies.masked.regions)]),
     here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
     here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
   ].filter((c): c is string => typeof c === 'string');
@@ -563,7 +690,7 @@ function renderConfirm(here: Current): void {
     button('back', t('dialog_action_back'), 'secondary', () => {
       renderAsking(here);
       focusDefault('[data-action="upload-original"]');
-      void showPreviews(here);
+      void showPictures(here);
     }),
     button('confirm-original', t('dialog_action_confirm_original'), 'danger', () => decide('original')),
   );

@@ -1,8 +1,11 @@
 // The dialog page's heavy half, loaded while its first view ("Checking…") is on screen: the scan, the
-// de-identified copies and the previews of pictures that may show text (the whole engine).
+// text in the pictures, the de-identified copies (the whole engine).
 
 export { scanFiles } from '../../core/scan';
-export { groupedReadAheadSources } from '../../core/source';
+export { groupedReadAheadSources, blobSource } from '../../core/source';
 export { DEFAULT_HEADER_LIMITS } from '../../core/dicom/header';
+export { readZip } from '../../core/zip/zip';
+export { maskPlans } from '../../core/text/picture-findings';
 export { prepareCleanCopies } from './clean-copy';
-export { PreviewPanel, picturesToPreview } from './preview';
+export { PicturePanel, picturesForPanel } from './picture-panel';
+export { workerPictureReading, hasPictures, regionKey, zipEntryBlob } from './pictures';
