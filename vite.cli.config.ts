@@ -48,8 +48,12 @@ export default defineConfig({
     ssr: true,
     minify: false,
     rollupOptions: {
-      // The CLI, and the document worker it starts (document-worker.mjs beside it).
-      input: { 'scan-privacy-guard': 'src/cli/scan-privacy-guard.ts', 'document-worker': 'src/cli/document-worker.ts' },
+      // The CLI, and the workers it starts beside it (picture-worker.mjs, document-worker.mjs).
+      input: {
+        'scan-privacy-guard': 'src/cli/scan-privacy-guard.ts',
+        'picture-worker': 'src/cli/picture-worker.ts',
+        'document-worker': 'src/cli/document-worker.ts',
+      },
       output: {
         entryFileNames: '[name].mjs',
         // Chunks beside the entries, so every module finds codecs/ and documents/ from its own folder.

@@ -1,24 +1,34 @@
 // `npx tsx bench/guard.bench.ts`: the guard's delay in the real browser (Debian Chromium + the built
-// extension, headless), on the e2e fixture pages. For a file input it measures, as medians of a few runs:
-//   - change → dialog visible: from the input's change event (timestamped in the page by a listener that
-//     runs before the guard's) to the moment the dialog frame is on screen with its Cancel button visible
-//     (polled every 10 ms from here, so the figure includes up to ~15 ms of detection), for 1 identifying
-//     DICOM file and for a 500-file folder (webkitdirectory);
-//   - change → released: for 1 PNG and for a 500-file folder of PNGs, from the change event to the
-//     guard's replayed change event that hands the files back to the page (0 when it let the event pass).
-// BENCH_RUNS sets the runs per row (default 5, after one warm-up run). Builds and snapshots the extension
-// like the e2e suite does (SPG_E2E_BUILD, SPG_E2E_DIST apply).
+// extension, headless), on the e2e fixture pages, as medians of a few runs. Times start at the input's change
+// event (timestamped in the page by a listener that runs before the guard's) and end when the dialog frame,
+// polled from here about every 5-15 ms (the figures include that much detection), shows:
+//   - frame visible: the dialog frame is on screen with a card in it (the first paint: "Checking…");
+//   - choices visible: the finished check with its choices, Cancel and "Upload the original anyway" (which
+//     the default policy offers), i.e. after the administrator's policy was read;
+// for 1 identifying DICOM file and for a 500-file folder (webkitdirectory), whose "choices visible" is the
+// whole folder checked. The times of these views are the dialog page's own performance marks, taken just
+// before the paint that shows them (see markPaint in src/ui/dialog/dialog.ts), read once the choices are
+// on screen; polling from here only tells when to read them. Also:
+//   - picked after a click: the input clicked, the file chooser answered a second later (a person choosing),
+//     so the guard could load the dialog meanwhile; without a click (setInputFiles, as a script would), it
+//     cannot, and the dialog page and engine load after the change event;
+//   - cold start: a fresh browser (new profile) per run, the file picked as soon as the page has loaded;
+//   - change → released: for 1 PNG and for a 500-file folder of PNGs, from the change event to the guard's
+//     replayed change event that hands the files back to the page (0 when it let the event pass).
+// BENCH_RUNS sets the runs per row (default 5, after one warm-up run; cold-start rows have no warm-up).
+// Builds and snapshots the extension like the e2e suite does (SPG_E2E_BUILD, SPG_E2E_DIST apply: with
+// SPG_E2E_DIST=other/dist/chrome SPG_E2E_BUILD=never it measures another build, e.g. an older commit's).
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { inputPayloads, startFolderSelection } from '../test/e2e/harness/deliveries';
 import { buildExtensionIfNeeded, snapshotExtension } from '../test/e2e/harness/extension-build';
 import { identifyingDicom, pngFile, writeFolder } from '../test/e2e/harness/fixture-files';
 import { startFixtureServer, type FixtureServer } from '../test/e2e/harness/fixture-server';
-import { dialogFrames, isDialogShown } from '../test/e2e/harness/guard-dialog';
-import { launchGuardedBrowser } from '../test/e2e/harness/guarded-browser';
+import { dialogFrames } from '../test/e2e/harness/guard-dialog';
+import { launchGuardedBrowser, type GuardedBrowser } from '../test/e2e/harness/guarded-browser';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FOLDER_SIZE = 500;
@@ -38,27 +48,67 @@ async function changeTimes(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __spgChangeTimes: number[] }).__spgChangeTimes);
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/** Evaluated in the dialog frame: 'choices', 'cancel' (the findings with Cancel only), 'card' (any other view) or 'nothing'. */
+const SHOWN_IN_FRAME = `(() => {
+  const visible = (selector) => {
+    const node = document.querySelector(selector);
+    return node !== null && node.getClientRects().length > 0 && getComputedStyle(node).visibility !== 'hidden';
+  };
+  if (visible('[data-action="cancel"]') && visible('[data-action="upload-original"]')) return 'choices';
+  if (visible('[data-action="cancel"]')) return 'cancel';
+  return visible('#spg-dialog') ? 'card' : 'nothing';
+})()`;
+
+/** Evaluated in the dialog frame: the epoch time of each of its marks. */
+const MARKS_IN_FRAME = `Object.fromEntries(performance.getEntriesByType('mark').reverse().map((m) => [m.name, performance.timeOrigin + m.startTime]))`;
+
+/** What a dialog frame shows now: nothing, a card (any view), or the finished check with its choices. */
+type Shown = 'nothing' | 'card' | 'cancel' | 'choices';
+
+async function shown(frame: Frame): Promise<Shown> {
+  if (frame.isDetached()) return 'nothing';
+  try {
+    const element = await frame.frameElement();
+    const box = await element.boundingBox();
+    if (!box || box.width < 20 || box.height < 20 || !(await element.isVisible())) return 'nothing';
+    // A string, not a function: tsx would wrap a function's inner helpers in a helper the page does not have.
+    return (await frame.evaluate(SHOWN_IN_FRAME)) as Shown;
+  } catch {
+    return 'nothing';
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
-/** ms from the first change event to the dialog being shown; cancels the dialog afterwards. */
-async function toDialog(page: Page, choose: () => void | Promise<void>): Promise<number> {
+/** ms from the first change event to the frame's first card and to its choices; cancels the dialog afterwards. */
+async function toDialog(page: Page, choose: () => void | Promise<void>): Promise<{ frame: number; cancel: number; choices: number }> {
   await choose();
-  const shownAt = await waitUntil(async () => {
-    for (const frame of dialogFrames(page)) if (await isDialogShown(frame)) return Date.now();
-    return undefined;
-  }, 60_000, 'the dialog');
+  let frameAt: number | undefined;
+  let cancelAt: number | undefined;
+  let choicesAt: number | undefined;
+  const deadline = Date.now() + 60_000;
+  while (choicesAt === undefined) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the dialog');
+    for (const frame of dialogFrames(page)) {
+      const what = await shown(frame);
+      const now = Date.now();
+      if (what !== 'nothing') frameAt ??= now;
+      if (what === 'cancel' || what === 'choices') cancelAt ??= now;
+      if (what === 'choices') choicesAt = now;
+    }
+    // Lets Playwright's own messages through (with no frame yet the loop above does not wait on anything).
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
   const [changedAt] = await changeTimes(page);
   if (changedAt === undefined) throw new Error('no change event was recorded');
+  const marks: Record<string, number> = {};
+  for (const frame of dialogFrames(page)) {
+    const got = (await frame.evaluate(MARKS_IN_FRAME).catch(() => ({}))) as Record<string, number>;
+    Object.assign(marks, got);
+  }
   for (const frame of dialogFrames(page)) await frame.locator('[data-action="cancel"]').click().catch(() => undefined);
-  return shownAt - changedAt;
+  // An older build has no marks: then the times polled from here.
+  const at = (mark: string, polled: number): number => (marks[mark] ?? polled) - changedAt;
+  const choices = at('spg-choices', choicesAt);
+  return { frame: at('spg-checking', marks['spg-findings'] ?? marks['spg-choices'] ?? frameAt!), cancel: at('spg-findings', marks['spg-choices'] ?? cancelAt!), choices };
 }
 
 /** ms from the first change event to the page getting the files (the replayed change, or the same event). */
@@ -77,72 +127,116 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** A person's pick: a click on the input opens the file chooser, a file is chosen a second later. */
+async function pickAfterClick(page: Page, selector: string, files: Parameters<typeof inputPayloads>[0]): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator(selector).click()]);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await chooser.setFiles(inputPayloads(files));
+}
+
+async function freshBrowser(): Promise<GuardedBrowser> {
+  const browser = await launchGuardedBrowser();
+  await browser.context.addInitScript(CHANGE_TIMES);
+  return browser;
+}
+
 async function main(): Promise<void> {
   buildExtensionIfNeeded();
   snapshotExtension();
   const server = await startFixtureServer();
-  const browser = await launchGuardedBrowser();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spg-guard-bench-'));
+  const plain = `${server.originA}/plain-input.html`;
+  const folder = `${server.originA}/folder-input.html`;
+  const rows: Row[] = [];
+  const row = (what: string): Row => {
+    const r = { what, samples: [] };
+    rows.push(r);
+    return r;
+  };
+  let version = 'Chromium';
   try {
-    await browser.context.addInitScript(CHANGE_TIMES);
-    const page = browser.page;
-    const dicomFolder = writeFolder(workDir, 'ct-series', Array.from({ length: FOLDER_SIZE }, (_, i) => identifyingDicom(i + 1, `IM${String(i + 1).padStart(4, '0')}`)));
-    const pngFolder = writeFolder(workDir, 'photos', Array.from({ length: FOLDER_SIZE }, (_, i) => pngFile(i + 1)));
-    const plain = `${server.originA}/plain-input.html`;
-    const folder = `${server.originA}/folder-input.html`;
-
-    const rows: Array<Row & { run: () => Promise<number> }> = [
-      {
-        what: '1 identifying DICOM: change → dialog visible',
-        samples: [],
-        run: async () => {
-          await page.goto(plain);
-          return toDialog(page, () => page.locator('#file').setInputFiles(inputPayloads([identifyingDicom(1)])));
-        },
-      },
-      {
-        what: `${FOLDER_SIZE}-file DICOM folder: change → dialog visible`,
-        samples: [],
-        run: async () => {
-          await page.goto(folder);
-          return toDialog(page, () => startFolderSelection(page.locator('#folder'), dicomFolder.dir));
-        },
-      },
-      {
-        what: '1 PNG: change → released to the page',
-        samples: [],
-        run: async () => {
-          await page.goto(plain);
-          return toRelease(page, server, 1, () => page.locator('#file').setInputFiles(inputPayloads([pngFile(1)])));
-        },
-      },
-      {
-        what: `${FOLDER_SIZE}-file PNG folder: change → released to the page`,
-        samples: [],
-        run: async () => {
-          await page.goto(folder);
-          return toRelease(page, server, FOLDER_SIZE, () => startFolderSelection(page.locator('#folder'), pngFolder.dir));
-        },
-      },
-    ];
-
-    for (const row of rows) {
-      await row.run(); // warm-up: first loads of the dialog page and the engine
-      for (let i = 0; i < RUNS; i++) row.samples.push(await row.run());
+    // Cold start first: a fresh browser for each run, the file picked as soon as the page has loaded.
+    const coldFrame = row('first pick after the browser starts, 1 identifying DICOM, no click: change → frame visible');
+    const coldChoices = row('first pick after the browser starts, 1 identifying DICOM, no click: change → choices visible');
+    const coldCancel = row('first pick after the browser starts, 1 identifying DICOM, no click: change → findings and Cancel visible');
+    const coldClickFrame = row('first pick after the browser starts, 1 identifying DICOM, picked after a click: change → frame visible');
+    const coldClickChoices = row('first pick after the browser starts, 1 identifying DICOM, picked after a click: change → choices visible');
+    for (let i = 0; i < RUNS; i++) {
+      for (const click of [false, true]) {
+        const browser = await freshBrowser();
+        try {
+          await browser.page.goto(plain);
+          const t = await toDialog(browser.page, () => (click
+            ? pickAfterClick(browser.page, '#file', [identifyingDicom(1)])
+            : browser.page.locator('#file').setInputFiles(inputPayloads([identifyingDicom(1)]))));
+          (click ? coldClickFrame : coldFrame).samples.push(t.frame);
+          (click ? coldClickChoices : coldChoices).samples.push(t.choices);
+          if (!click) coldCancel.samples.push(t.cancel);
+        } finally {
+          await browser.close();
+        }
+      }
     }
 
-    const chromium = browser.context.browser()?.version() ?? 'Chromium';
-    console.log(`Guard delay in ${chromium} (headless), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}; median of ${RUNS} runs (min–max)`);
+    const browser = await freshBrowser();
+    try {
+      version = browser.context.browser()?.version() ?? version;
+      const page = browser.page;
+      const dicomFolder = writeFolder(workDir, 'ct-series', Array.from({ length: FOLDER_SIZE }, (_, i) => identifyingDicom(i + 1, `IM${String(i + 1).padStart(4, '0')}`)));
+      const pngFolder = writeFolder(workDir, 'photos', Array.from({ length: FOLDER_SIZE }, (_, i) => pngFile(i + 1)));
+      const oneFrame = row('1 identifying DICOM, no click: change → frame visible');
+      const oneChoices = row('1 identifying DICOM, no click: change → choices visible');
+      const clickFrame = row('1 identifying DICOM, picked after a click: change → frame visible');
+      const clickChoices = row('1 identifying DICOM, picked after a click: change → choices visible');
+      const folderFrame = row(`${FOLDER_SIZE}-file DICOM folder: change → frame visible`);
+      const folderChoices = row(`${FOLDER_SIZE}-file DICOM folder: change → fully checked, choices visible`);
+      const png = row('1 PNG: change → released to the page');
+      const pngs = row(`${FOLDER_SIZE}-file PNG folder: change → released to the page`);
+      const warm: Array<() => Promise<void>> = [
+        async () => {
+          await page.goto(plain);
+          const t = await toDialog(page, () => page.locator('#file').setInputFiles(inputPayloads([identifyingDicom(1)])));
+          oneFrame.samples.push(t.frame);
+          oneChoices.samples.push(t.choices);
+        },
+        async () => {
+          await page.goto(plain);
+          const t = await toDialog(page, () => pickAfterClick(page, '#file', [identifyingDicom(1)]));
+          clickFrame.samples.push(t.frame);
+          clickChoices.samples.push(t.choices);
+        },
+        async () => {
+          await page.goto(folder);
+          const t = await toDialog(page, () => startFolderSelection(page.locator('#folder'), dicomFolder.dir));
+          folderFrame.samples.push(t.frame);
+          folderChoices.samples.push(t.choices);
+        },
+        async () => {
+          await page.goto(plain);
+          png.samples.push(await toRelease(page, server, 1, () => page.locator('#file').setInputFiles(inputPayloads([pngFile(1)]))));
+        },
+        async () => {
+          await page.goto(folder);
+          pngs.samples.push(await toRelease(page, server, FOLDER_SIZE, () => startFolderSelection(page.locator('#folder'), pngFolder.dir)));
+        },
+      ];
+      for (const run of warm) {
+        await run(); // warm-up: first loads of the dialog page and the engine
+        for (const r of rows) if (!r.what.startsWith('first pick')) r.samples.length = 0;
+      }
+      for (let i = 0; i < RUNS; i++) for (const run of warm) await run();
+    } finally {
+      await browser.close();
+    }
+
+    console.log(`Guard delay in ${version} (headless), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}; median of ${RUNS} runs (min–max)`);
     console.log('');
     console.log('| what | median ms | min–max ms |');
     console.log('| --- | ---: | ---: |');
-    for (const row of rows) {
-      const min = Math.min(...row.samples);
-      const max = Math.max(...row.samples);
-      console.log(`| ${row.what} | ${median(row.samples).toFixed(0)} | ${min.toFixed(0)}–${max.toFixed(0)} |`);
+    for (const r of rows) {
+      console.log(`| ${r.what} | ${median(r.samples).toFixed(0)} | ${Math.min(...r.samples).toFixed(0)}–${Math.max(...r.samples).toFixed(0)} |`);
     }
   } finally {
-    await browser.close();
     await server.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }

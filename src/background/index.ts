@@ -5,7 +5,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import {
   SETTINGS_STORAGE_KEY,
-  canChangeSiteProtection,
   effectiveSettings,
   isProtected,
   siteHost,
@@ -13,24 +12,17 @@ import {
   switchSiteProtection,
   type EffectiveSettings,
 } from '../core/settings';
-import { findSiteNotes } from '../core/site-notes';
+import { findSiteNotes, isListedHost as isListed } from '../core/site-notes';
 import { badgeKind, badgeLook } from './badge';
 import { ensureDeidentificationKey } from './deidentification-key';
-import { readManagedPolicy } from './managed-policy';
-import {
-  parseToBackground,
-  type GuardEvent,
-  type HelloReply,
-  type PopupState,
-  type ToBackground,
-  type TopSiteQuery,
-  type TopSiteReply,
-} from './protocol';
-import { SITE_ACTIVITY_STORAGE_KEY, EMPTY_SITE_ACTIVITY, activityFor, addGuardEvent, parseSiteActivity } from './site-activity';
+import { readManagedPolicyAnswer } from './managed-policy';
+import { cacheManagedPolicy } from './managed-policy-cache';
+import { askTopFrame, composePopupState, readPopupPage } from './popup-state';
+import { parseToBackground, type GuardEvent, type HelloReply, type PopupState, type ToBackground } from './protocol';
+import { SITE_ACTIVITY_STORAGE_KEY, EMPTY_SITE_ACTIVITY, addGuardEvent, parseSiteActivity } from './site-activity';
 import { allTabSites, getTabSite, tabClosed, tabNavigated, tabWarned, type TabSite } from './tab-sites';
 
 const t = (key: string, substitutions?: string | string[]): string => browser.i18n.getMessage(key, substitutions) || key;
-const isListed = (host: string): boolean => findSiteNotes(host) !== undefined;
 
 // ---- settings in force -----------------------------------------------------------------------------------
 
@@ -38,19 +30,20 @@ let localSettings: Promise<unknown> | undefined;
 let managedPolicy: unknown;
 let managedReady: Promise<void> = readManaged();
 
+/** Reads storage.managed (no policy when it does not answer in time) and keeps a copy for the popup's first paint. */
 function readManaged(): Promise<void> {
-  return readManagedPolicy().then((value) => {
-    managedPolicy = value;
+  return readManagedPolicyAnswer().then((read) => {
+    managedPolicy = read?.policy ?? {};
+    if (read) void cacheManagedPolicy(read.policy);
     void updateAllBadges();
   });
 }
 
 /**
  * The settings in force. The person's are read once and cached until they change; the administrator's are the last
- * ones read (none until storage.managed first answers, unless `waitForManaged`).
+ * ones read (none until storage.managed first answers).
  */
-async function loadEffective(waitForManaged = false): Promise<EffectiveSettings> {
-  if (waitForManaged) await managedReady;
+async function loadEffective(): Promise<EffectiveSettings> {
   localSettings ??= browser.storage.local
     .get(SETTINGS_STORAGE_KEY)
     .then((got) => got[SETTINGS_STORAGE_KEY])
@@ -107,20 +100,6 @@ async function updateBadge(tabId: number, site: TabSite | undefined): Promise<vo
   }
 }
 
-/**
- * The site the tab's top frame shows now, asked of the guard running there: a host, null for a page that is not a
- * website, or undefined when no guard answers (a browser page, a page loaded before the extension, a closed tab).
- */
-async function askTopFrame(tabId: number): Promise<string | null | undefined> {
-  const query: TopSiteQuery = { type: 'spg:top-site' };
-  const reply = (await Promise.race([
-    browser.tabs.sendMessage(tabId, query, { frameId: 0 }).catch(() => undefined),
-    new Promise((resolve) => setTimeout(() => resolve(undefined), 1_000)),
-  ])) as TopSiteReply | undefined;
-  if (!reply || typeof reply !== 'object' || !('host' in reply)) return undefined;
-  return typeof reply.host === 'string' ? (siteHost(reply.host) ?? null) : null;
-}
-
 /** After a settings change: every tab the guard still runs in gets its badge again; the others are forgotten. */
 async function updateAllBadges(): Promise<void> {
   for (const [tabId, site] of await allTabSites()) {
@@ -148,35 +127,10 @@ function isExtensionPage(sender: Runtime.MessageSender): boolean {
 
 // ---- answers ------------------------------------------------------------------------------------------------
 
-async function popupState(tabId: number | undefined, url: string | undefined): Promise<PopupState> {
-  const eff = await loadEffective(true);
-  let pageUrl = url ?? null;
-  let tab: TabSite | undefined;
-  let guardSeen = false;
-  let host: string | null = siteHost(pageUrl) ?? null;
-  if (url === undefined && tabId !== undefined) {
-    // With activeTab (the popup was opened from the toolbar) the browser gives the tab's URL; the guard in the top
-    // frame says which site it is even without it.
-    const live = await browser.tabs.get(tabId).catch(() => undefined);
-    const fromGuard = await askTopFrame(tabId);
-    guardSeen = fromGuard !== undefined;
-    host = fromGuard !== undefined ? fromGuard : (siteHost(live?.url) ?? null);
-    pageUrl = live?.url ?? (host === null ? null : `https://${host}/`);
-    const known = await getTabSite(tabId);
-    if (guardSeen && known?.host === host) tab = known;
-  }
-  const activity = activityFor(await readActivity().catch(() => EMPTY_SITE_ACTIVITY), host);
-  return {
-    url: pageUrl,
-    host,
-    listed: host !== null && isListed(host),
-    protected: host === null ? false : isProtected(eff.settings, host, isListed),
-    canChange: canChangeSiteProtection(eff, host ?? undefined),
-    managedKeys: eff.managedKeys,
-    activity,
-    tabWarnings: tab?.warnings ?? 0,
-    guardSeen,
-  };
+/** The popup's state after its switch, under the administrator's policy as read (the popup shows it at once). */
+async function popupState(url: string): Promise<PopupState> {
+  await managedReady;
+  return composePopupState(await readPopupPage({ url }), managedPolicy);
 }
 
 /** The popup's switch: the person's site lists change in storage.local; storage.onChanged tells every guard. */
@@ -212,13 +166,10 @@ async function answer(message: ToBackground, sender: Runtime.MessageSender): Pro
       }
       return { recorded: true };
     }
-    case 'spg:popup-state':
-      if (!isExtensionPage(sender)) return undefined;
-      return popupState(message.tabId, message.url);
     case 'spg:set-site-protection':
       if (!isExtensionPage(sender)) return undefined;
       await setSiteProtection(message.url, message.on);
-      return popupState(undefined, message.url);
+      return popupState(message.url);
     case 'spg:deidentification-key':
       if (!isExtensionPage(sender)) return undefined;
       return { key: await ensureDeidentificationKey() };

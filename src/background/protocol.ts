@@ -51,12 +51,10 @@ export interface GuardEventMessage extends GuardEvent {
 
 // ---- popup → background ---------------------------------------------------------------------------------
 
-/** The popup asks what to show: for a tab (the active one), or for a site named by URL (`?url=`). */
-export interface PopupStateMessage {
-  readonly type: 'spg:popup-state';
-  readonly tabId?: number;
-  readonly url?: string;
-}
+/**
+ * What the popup shows about a page. The popup reads it itself (src/background/popup-state.ts), so that opening it
+ * never waits for the service worker; the background answers it after the popup's switch.
+ */
 export interface PopupState {
   /** The top-level page's URL as known (the `url` asked about, or the tab's), for display only. */
   readonly url: string | null;
@@ -107,7 +105,6 @@ export interface ClearActivityReply {
 export type ToBackground =
   | HelloMessage
   | GuardEventMessage
-  | PopupStateMessage
   | SetSiteProtectionMessage
   | DeidentificationKeyMessage
   | ClearActivityMessage;
@@ -138,11 +135,6 @@ export function parseToBackground(value: unknown): ToBackground | undefined {
     case 'spg:guard-event': {
       const event = parseGuardEvent(value);
       return event && { type: 'spg:guard-event', ...event };
-    }
-    case 'spg:popup-state': {
-      const tabId = typeof value.tabId === 'number' && Number.isInteger(value.tabId) && value.tabId >= 0 ? value.tabId : undefined;
-      const url = typeof value.url === 'string' && value.url.length <= 4096 ? value.url : undefined;
-      return { type: 'spg:popup-state', ...(tabId !== undefined && { tabId }), ...(url !== undefined && { url }) };
     }
     case 'spg:set-site-protection':
       if (typeof value.url !== 'string' || value.url.length > 4096 || typeof value.on !== 'boolean') return undefined;

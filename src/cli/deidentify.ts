@@ -14,10 +14,17 @@ import {
   type DeidentifyOptions,
   type DeidentifyResult,
 } from '../core/deidentify';
+import { DEFAULT_HEADER_LIMITS } from '../core/dicom/header';
+import { scanStream } from '../core/scan';
+import type { FileReport } from '../core/report';
+import { maskPlans, type MaskPlan } from '../core/text/picture-findings';
 import type { CliIo } from './main';
+import { openFileSource } from './file-source';
 import { walkFolder } from './files';
 import { plural } from './render';
 import { documentCleaningRun } from './document-run';
+import { PictureWorker } from './picture-jobs';
+import { nodeCodecs } from './codec-host';
 
 export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--key FILE] [--with OPTION] [--without OPTION] PATH...
                                              write de-identified copies under DIR
@@ -26,7 +33,13 @@ export const DEIDENTIFY_USAGE = `  scan-privacy-guard deidentify --out DIR [--ke
                   default: $XDG_CONFIG_HOME/scan-privacy-guard/key or ~/.config/scan-privacy-guard/key
   --with OPTION, --without OPTION
                   switch a PS3.15 option on or off: ${Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map(kebab).join(', ')}
-                  (only retain-patient-characteristics is on by default)`;
+                  (retain-patient-characteristics and clean-pixel-data are on by default)
+  --keep-picture-text
+                  do not mask the text drawn into the pictures (Clean Pixel Data is on by default:
+                  every line of text found is blacked out in every frame, and the copy read again)
+  --mask-outside-ultrasound-regions
+                  also black out everything outside the regions an ultrasound picture lists
+                  (its scanner's screen: banners, settings, names)`;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -36,11 +49,19 @@ const OPTION_BY_FLAG = new Map(Object.keys(DEFAULT_DEIDENTIFY_OPTIONS).map((k) =
 
 class UsageError extends Error {}
 
+/** Files cleaned at the same time. */
+const CLI_CONCURRENT_FILES = 4;
+
+/** Thrown by the argument parser when help was asked for. */
+class HelpRequested extends Error {}
+
 interface Arguments {
   out: string;
   keyFile?: string;
   options: Partial<DeidentifyOptions>;
   paths: string[];
+  keepPictureText: boolean;
+  outsideUltrasoundRegions: boolean;
 }
 
 function parse(args: readonly string[]): Arguments {
@@ -49,6 +70,8 @@ function parse(args: readonly string[]): Arguments {
   const options: Partial<DeidentifyOptions> = {};
   const paths: string[] = [];
   let onlyPaths = false;
+  let keepPictureText = false;
+  let outsideUltrasoundRegions = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -58,8 +81,11 @@ function parse(args: readonly string[]): Arguments {
     };
     if (onlyPaths) paths.push(a);
     else if (a === '--') onlyPaths = true;
+    else if (a === '--help' || a === '-h') throw new HelpRequested();
     else if (a === '--out') out = value();
     else if (a === '--key') keyFile = value();
+    else if (a === '--keep-picture-text') keepPictureText = true;
+    else if (a === '--mask-outside-ultrasound-regions') outsideUltrasoundRegions = true;
     else if (a === '--with' || a === '--without') {
       const name = value();
       const option = OPTION_BY_FLAG.get(name);
@@ -70,7 +96,13 @@ function parse(args: readonly string[]): Arguments {
   }
   if (out === undefined) throw new UsageError('deidentify needs --out DIR.');
   if (paths.length === 0) throw new UsageError('deidentify needs at least one PATH.');
-  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths };
+  // --keep-picture-text is --without clean-pixel-data; --mask-outside-ultrasound-regions is --with its option.
+  if (keepPictureText) options.cleanPixelData = false;
+  if (outsideUltrasoundRegions) options.maskOutsideUltrasoundRegions = true;
+  if (options.cleanPixelData === false && options.maskOutsideUltrasoundRegions) {
+    throw new UsageError('--keep-picture-text and --mask-outside-ultrasound-regions cannot go together.');
+  }
+  return { out, ...(keyFile !== undefined ? { keyFile } : {}), options, paths, keepPictureText: options.cleanPixelData === false, outsideUltrasoundRegions: options.maskOutsideUltrasoundRegions === true };
 }
 
 /** The default key file: under $XDG_CONFIG_HOME, else ~/.config. */
@@ -178,11 +210,12 @@ interface Outcome {
   status: DeidentifyResult['status'];
   reason?: string;
   picture?: boolean;
+  masked?: { regions: number; frames: number };
   /** A PDF written anew from pictures of its pages. */
   imageOnly?: boolean;
 }
 
-function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean): string {
+function summary(outcomes: readonly Outcome[], out: string, keyFile: string, keyCreated: boolean, keptText: boolean): string {
   const cleaned = outcomes.filter((o) => o.status === 'cleaned');
   const copied = outcomes.filter((o) => o.status === 'not-medical');
   const failed = outcomes.filter((o) => o.status === 'failed');
@@ -195,9 +228,16 @@ function summary(outcomes: readonly Outcome[], out: string, keyFile: string, key
     for (const o of copied.slice(0, 20)) lines.push(`  ${o.job.display}`);
     if (copied.length > 20) lines.push(`  … and ${copied.length - 20} more`);
   }
+  const masked = cleaned.filter((o) => o.masked);
+  if (masked.length > 0) {
+    const regions = masked.reduce((n, o) => n + o.masked!.regions, 0);
+    lines.push('', `The text in the pictures of ${plural(masked.length, 'file')} was masked (${plural(regions, 'region')}), and each copy was read again.`);
+  }
   const pictures = cleaned.filter((o) => o.picture);
   if (pictures.length > 0) {
-    lines.push('', `The pictures of ${plural(pictures.length, 'file')} were not changed and may show identifying text: look at them before uploading.`);
+    lines.push('', keptText
+      ? `The pictures of ${plural(pictures.length, 'file')} were not changed (--keep-picture-text) and may show identifying text: look at them before uploading.`
+      : `The pictures of ${plural(pictures.length, 'file')} may show identifying text that could not be checked: look at them before uploading.`);
     for (const o of pictures.slice(0, 20)) lines.push(`  ${o.job.display}`);
     if (pictures.length > 20) lines.push(`  … and ${pictures.length - 20} more`);
   }
@@ -215,6 +255,35 @@ function summary(outcomes: readonly Outcome[], out: string, keyFile: string, key
   return lines.join('\n');
 }
 
+/** Progress of the text reading on a terminal. */
+function pictureProgress(io: CliIo): ((done: number, total: number) => void) | undefined {
+  if (!io.stderrIsTty) return undefined;
+  return (done, total) => {
+    io.stderr(`\rReading the text in the pictures: ${done} of ${total}`);
+    if (done === total) io.stderr('\r\x1b[K');
+  };
+}
+
+/** What to mask in each file's picture: the scan's text regions, by the path each file is shown with. */
+async function readPictureText(jobs: readonly Job[], worker: PictureWorker): Promise<Map<string, MaskPlan>> {
+  const reports: FileReport[] = [];
+  await scanStream(
+    jobs.map((job) => ({
+      path: job.display,
+      async open() {
+        try {
+          const source = await openFileSource(job.source);
+          return { source, close: () => source.close() };
+        } catch (e) {
+          return { error: `it could not be opened (${(e as Error).message})` };
+        }
+      },
+    })),
+    { pictures: worker, concurrency: CLI_CONCURRENT_FILES, onReport: (report) => reports.push(report) },
+  );
+  return maskPlans(reports);
+}
+
 /** Runs `deidentify` with its arguments (after the command name); returns the exit status. */
 export async function deidentifyCommand(args: readonly string[], io: CliIo): Promise<number> {
   let parsed: Arguments;
@@ -227,37 +296,81 @@ export async function deidentifyCommand(args: readonly string[], io: CliIo): Pro
     keyFile = parsed.keyFile ?? defaultKeyFile(io.env ?? process.env);
     key = await loadKey(keyFile);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`Usage:\n${DEIDENTIFY_USAGE}\n\nExit status: 0 every file cleaned (or copied, when not medical), 1 a file could not be cleaned, 2 usage error.\n`);
+      return 0;
+    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`${e.message}\n\nUsage:\n${DEIDENTIFY_USAGE}\n`);
     return 2;
   }
+  // Clean Pixel Data: the text in every picture is read first (a sample of each series, in the picture
+  // worker), then masked in the copies, and each copy's picture is read again.
+  const worker = parsed.keepPictureText ? undefined : new PictureWorker((i) => jobs[i]?.source, pictureProgress(io));
+  let plans = new Map<string, MaskPlan>();
+  if (worker) plans = await readPictureText(jobs, worker);
   // One session for the whole run: the key is imported once and each UID is hashed once.
-  // Pictures and PDFs are checked and cleaned in a worker of their own.
+  // Pictures and PDFs that are not DICOM are checked, then cleaned, in a worker of their own.
   const documents = documentCleaningRun();
-  const deidentifier = await createDeidentifier({ key: key.key, options: parsed.options, documents: documents.cleaning });
-  const outcomes: Outcome[] = [];
-  for (const [index, job] of jobs.entries()) {
-    let outcome: Outcome;
+  const deidentifier = await createDeidentifier({
+    key: key.key,
+    options: parsed.options,
+    documents: documents.cleaning,
+    ...(worker ? {
+      pictures: {
+        planFor: (p: string) => plans.get(p),
+        // The copy is in memory: the worker is given its bytes, never the original's path.
+        verify: (request) => worker.read({ ...request, nested: true }),
+        codecs: nodeCodecs(),
+        outsideUltrasoundRegions: parsed.outsideUltrasoundRegions,
+      },
+    } : {}),
+  });
+  const outcomes: Outcome[] = new Array(jobs.length);
+  const cleanOne = async (job: Job): Promise<Outcome> => {
     try {
       const stat = await fs.promises.stat(job.source);
+      // The header is read through the file source; the Blob carries the pixel data into the copy.
       const blob = await fs.openAsBlob(job.source);
       await documents.prepare(job.display, blob);
-      const r = await deidentifier.deidentify({ path: job.display, file: blob });
+      const source = await openFileSource(job.source, DEFAULT_HEADER_LIMITS.initialBytes);
+      let r: DeidentifyResult;
+      try {
+        r = await deidentifier.deidentify({ path: job.display, file: blob, source });
+      } finally {
+        await source.close();
+      }
       if (r.output) await writeCopy(r.output, job.destination, stat.mtime);
-      outcome = {
-        job, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.pictureMayShowText ? { picture: true } : {}),
+      return {
+        job,
+        status: r.status,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...(r.pictureMayShowText ? { picture: true } : {}),
+        ...(r.pictureMasked ? { masked: r.pictureMasked } : {}),
         ...(r.documentCopy?.imageOnly ? { imageOnly: true } : {}),
       };
     } catch (e) {
-      outcome = { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
+      return { job, status: 'failed', reason: `it could not be read or written (${(e as Error).message})` };
     }
-    outcomes.push(outcome);
-    if (io.stderrIsTty && jobs.length >= 20) {
-      io.stderr(`\r${index + 1}/${jobs.length} files`);
-      if (index + 1 === jobs.length) io.stderr('\r\x1b[K');
-    }
+  };
+  // A few files at once: one file's reads and writes overlap another's cleaning.
+  let next = 0;
+  let done = 0;
+  try {
+    await Promise.all(Array.from({ length: Math.min(CLI_CONCURRENT_FILES, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const index = next++;
+        outcomes[index] = await cleanOne(jobs[index]!);
+        done++;
+        if (io.stderrIsTty && jobs.length >= 20) {
+          io.stderr(`\r${done}/${jobs.length} files`);
+          if (done === jobs.length) io.stderr('\r\x1b[K');
+        }
+      }
+    }));
+  } finally {
+    await Promise.all([worker?.close(), documents.close()]);
   }
-  await documents.close();
-  io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created)}\n`);
+  io.stdout(`${summary(outcomes, parsed.out, keyFile, key.created, parsed.keepPictureText)}\n`);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }

@@ -3,15 +3,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ByteSource } from '../core/source';
-import { blobSource } from '../core/source';
-
-export interface CliInput {
-  path: string;
-  /** Absent when the file could not be opened; `error` says why. */
-  source?: ByteSource;
-  error?: string;
-}
+import type { DeferredScanInput } from '../core/scan';
+import { openFileSource } from './file-source';
 
 export class MissingPathError extends Error {
   override readonly name = 'MissingPathError';
@@ -25,15 +18,28 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function openFile(display: string, absolute: string): Promise<CliInput> {
-  try {
-    // A Blob backed by the file: Blob.slice reads only the ranges the engine asks for.
-    await fs.promises.access(absolute, fs.constants.R_OK);
-    const blob = await fs.openAsBlob(absolute);
-    return { path: display, source: blobSource(blob) };
-  } catch (e) {
-    return { path: display, error: `it could not be opened: ${describe(e)}` };
-  }
+/** A scan input of the CLI: opened when the scan gets to it; `absolute` where it is on disk. */
+export type CliInput = DeferredScanInput & { absolute?: string };
+
+/** A file to scan, opened (with its first bytes read ahead) only when the scan gets to it. */
+function deferredFile(display: string, absolute: string): CliInput {
+  return {
+    path: display,
+    absolute,
+    async open() {
+      try {
+        const source = await openFileSource(absolute);
+        return { source, close: () => source.close() };
+      } catch (e) {
+        return { error: `it could not be opened: ${describe(e)}` };
+      }
+    },
+  };
+}
+
+/** An input known to be unreadable before it is opened (a folder that cannot be listed, a broken link). */
+function failedInput(display: string, error: string): DeferredScanInput {
+  return { path: display, open: () => Promise.resolve({ error }) };
 }
 
 /** One entry of a folder walk: a file, or a folder or link that could not be read (`error` says why). */
@@ -74,14 +80,14 @@ export async function walkFolder(absolute: string, relative: string, visit: (ent
 }
 
 async function walk(display: string, absolute: string, out: CliInput[]): Promise<void> {
-  await walkFolder(absolute, display, async (entry) => {
-    if (entry.kind === 'file') out.push(await openFile(entry.relative, entry.absolute));
-    else if (entry.kind === 'unreadable-folder') out.push({ path: entry.relative, error: `the folder could not be read: ${describe(entry.error)}` });
-    else out.push({ path: entry.relative, error: `it could not be opened: ${describe(entry.error)}` });
+  await walkFolder(absolute, display, (entry) => {
+    if (entry.kind === 'file') out.push(deferredFile(entry.relative, entry.absolute));
+    else if (entry.kind === 'unreadable-folder') out.push(failedInput(entry.relative, `the folder could not be read: ${describe(entry.error)}`));
+    else out.push(failedInput(entry.relative, `it could not be opened: ${describe(entry.error)}`));
   });
 }
 
-/** Expands PATH arguments. Throws MissingPathError for a path that does not exist. */
+/** Expands PATH arguments into the files to scan (none of them opened yet). Throws MissingPathError for a path that does not exist. */
 export async function collectInputs(paths: readonly string[]): Promise<CliInput[]> {
   const out: CliInput[] = [];
   for (const p of paths) {
@@ -91,7 +97,7 @@ export async function collectInputs(paths: readonly string[]): Promise<CliInput[
       return undefined;
     });
     if (stat?.isDirectory()) await walk(p, absolute, out);
-    else out.push(await openFile(p, absolute));
+    else out.push(deferredFile(p, absolute));
   }
   return out;
 }

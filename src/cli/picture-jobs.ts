@@ -38,8 +38,12 @@ export class PictureWorker implements PictureReading {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(text: PictureText): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
 
+  readonly onProgress?: PictureReading['onProgress'];
+
   /** `fileOf(input)`: the absolute path of a top-level input, when it is a file on disk. */
-  constructor(private readonly fileOf: (input: number) => string | undefined, readonly onProgress?: PictureReading['onProgress']) {}
+  constructor(private readonly fileOf: (input: number) => string | undefined, onProgress?: PictureReading['onProgress']) {
+    if (onProgress) this.onProgress = onProgress;
+  }
 
   private start(): Worker {
     if (this.worker) return this.worker;

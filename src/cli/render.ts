@@ -1,7 +1,7 @@
 // Renders a scan report for people (grouped by patient and category, values shown) and as the JSON
 // contract of ARCHITECTURE.md.
 
-import type { Category, FileReport, Finding, ScanReport, Severity } from '../core/report';
+import type { Category, FileReport, Finding, ScanReport, Severity, UploadSummary } from '../core/report';
 import { compareSeverity } from '../core/report';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -28,9 +28,9 @@ export function flattenReports(files: readonly FileReport[]): FileReport[] {
   return files.flatMap((f) => [f, ...flattenReports(f.entries ?? [])]);
 }
 
-/** The `scan --json` object: `files` as in ARCHITECTURE.md, plus a `summary`. */
-export function toJson(report: ScanReport): string {
-  const files = flattenReports(report.files).map((f) => ({
+/** One file of the `scan --json` object, with the contract's fields in their documented order. */
+function fileJson(f: FileReport): object {
+  return {
     path: f.path,
     format: f.format,
     verdict: f.verdict,
@@ -47,12 +47,34 @@ export function toJson(report: ScanReport): string {
       ...(x.note ? { note: x.note } : {}),
       ...(x.repeats ? { repeats: x.repeats } : {}),
       ...(x.region ? { region: x.region } : {}),
+      ...(x.text ? { text: x.text } : {}),
     })),
     ...(f.document ? { document: f.document } : {}),
     bytesRead: f.bytesRead,
     size: f.size,
-  }));
-  return JSON.stringify({ files, summary: report.summary }, null, 2);
+    ...(f.picture ? { picture: f.picture } : {}),
+  };
+}
+
+/**
+ * Writes the `scan --json` object as the reports come: `files` as in ARCHITECTURE.md, one file per line
+ * (zip entries after their zip), then the `summary`. Nothing is kept once written; each file is written on
+ * its own (joining many into one long string first costs more than the writes it saves).
+ */
+export function jsonStream(write: (text: string) => void): { file(report: FileReport): void; end(summary: UploadSummary): void } {
+  let first = true;
+  write('{"files":[');
+  return {
+    file(report) {
+      for (const f of flattenReports([report])) {
+        write(`${first ? '\n' : ',\n'}${JSON.stringify(fileJson(f))}`);
+        first = false;
+      }
+    },
+    end(summary) {
+      write(`\n],\n"summary":${JSON.stringify(summary)}}\n`);
+    },
+  };
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -73,7 +95,18 @@ function patientLabel(key: string | undefined): string {
 const MAX_PER_CATEGORY = 6;
 const MAX_FILE_NAMES = 4;
 
+/** Where text was read in a picture: "frame 1, 12,8 240 x 36" (frames listed when it shows in several). */
+function regionText(f: Finding): string {
+  const r = f.region!;
+  const place = r.frame !== undefined ? (r.frames && r.frames.length > 1 ? `frames ${r.frames.slice(0, 6).join(', ')}${r.frames.length > 6 ? ', …' : ''}` : `frame ${r.frame}`) : `page ${r.page ?? 1}`;
+  return `${place} at ${r.x},${r.y} ${r.width} x ${r.height}`;
+}
+
 function findingLine(f: Finding): string {
+  if (f.region) {
+    const value = JSON.stringify((f.value ?? '').length > 80 ? `${f.value!.slice(0, 79)}…` : f.value ?? '');
+    return `${value}  (${regionText(f)}${f.note ? `; ${f.note}` : ''})`;
+  }
   const where = f.sequence.length > 0 ? ` in ${f.sequence.map((s) => `(${s.slice(0, 4)},${s.slice(4)})`).join(' > ')}` : '';
   const tag = /^[0-9A-F]{8}$/.test(f.tag) ? `(${f.tag.slice(0, 4)},${f.tag.slice(4)})` : f.tag;
   const value = f.value !== undefined ? `  ${JSON.stringify(f.value.length > 80 ? `${f.value.slice(0, 79)}…` : f.value)}` : '';

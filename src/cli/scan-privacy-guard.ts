@@ -2,6 +2,12 @@
 // The CLI's process entry: runs `runCli` on this process's arguments and sets the exit status.
 import { runCli } from './main';
 
+// Output goes out as the files are checked: a reader that stops early (`| head`) ends the run quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

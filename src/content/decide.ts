@@ -4,10 +4,10 @@
 import browser from 'webextension-polyfill';
 import type { HeldUpload } from './held';
 import { nothingMedical } from './quick-sniff';
-import { DialogFrame, FrameError } from './dialog-frame';
+import { dialogFrameFor, FrameError } from './dialog-frame';
 import { showNotice } from './notice';
 import type { HooksBridge } from './page-bridge';
-import type { SettingsWatch } from './settings-client';
+import type { EffectiveSettingsForThisSite, SettingsWatch } from './settings-client';
 import type { GuardEventKind } from '../background/protocol';
 
 function t(key: string, substitutions?: string | string[]): string {
@@ -28,6 +28,11 @@ export interface DecideOptions {
   report: (e: { kind: GuardEventKind; files: number }) => void;
 }
 
+/** Resolves with `work`'s value, or with 'unprotected' if the settings say first that this site is not protected. */
+function unlessUnprotected<T>(work: Promise<T>, unprotected: Promise<boolean>): Promise<T | 'unprotected'> {
+  return Promise.race([work, unprotected.then((yes) => (yes ? 'unprotected' as const : new Promise<never>(() => undefined)))]);
+}
+
 export async function decide(held: HeldUpload, opts: DecideOptions): Promise<void> {
   if (held.files.length === 0) return;
   if (!opts.settings.current().protected) {
@@ -38,31 +43,46 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     held.release(held.files, 'original');
     return;
   }
-  // Held until the settings were read (the guard fails closed); what the dialog may offer waits for them.
-  const settings = await opts.settings.settled();
-  if (!settings.protected) {
+  // The dialog opens and checks at once. What it may offer follows the administrator's policy, which can
+  // take seconds to arrive right after the browser starts: until then it offers only Cancel, and the policy
+  // is sent when read. A site that the settings, once read, leave unprotected gets its files as they were.
+  const known = opts.settings.settledNow();
+  if (known && !known.protected) {
     held.release(held.files, 'original');
     return;
   }
-  const mayUploadOriginal = settings.allowOriginal && settings.mode !== 'block';
+  const settled = opts.settings.settled();
+  const unprotected = settled.then((s) => !s.protected);
+  const mayUploadOriginal = (s: EffectiveSettingsForThisSite): boolean => s.allowOriginal && s.mode !== 'block';
   const releaseOriginal = async (): Promise<void> => {
     if (held.caughtHere) await opts.hooks.untaint(held.files);
     held.release(held.files, 'original');
   };
   if (held.caughtHere) opts.hooks.taint(held.files);
   const requestId = `${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
-  const frame = new DialogFrame(t('guard_dialogFrameTitle'));
+  const frame = dialogFrameFor(t('guard_dialogFrameTitle'), held.files.length);
+  if (!known) {
+    void settled.then((s) => {
+      if (s.protected) frame.sendPolicy({ type: 'policy', requestId, allowOriginal: mayUploadOriginal(s), mode: s.mode });
+    });
+  }
   try {
-    const outcome = await frame.check({
+    const outcome = await unlessUnprotected(frame.check({
       type: 'check',
       requestId,
       files: held.files,
       paths: held.paths,
       path: held.path,
       site: location.hostname || location.origin,
-      allowOriginal: mayUploadOriginal,
-      mode: settings.mode,
-    });
+      allowOriginal: known ? mayUploadOriginal(known) : false,
+      mode: known?.mode ?? 'ask',
+      policySettled: known !== undefined,
+    }), unprotected);
+    if (outcome === 'unprotected') {
+      frame.close();
+      await releaseOriginal();
+      return;
+    }
     opts.report({ kind: 'checked', files: held.files.length });
     if (outcome.outcome === 'pass' || outcome.outcome === 'notice') {
       frame.close();
@@ -73,13 +93,19 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       return;
     }
     opts.report({ kind: 'warned', files: held.files.length });
-    const decision = await frame.decision(requestId);
+    const decision = await unlessUnprotected(frame.decision(requestId), unprotected);
     frame.close();
-    if (decision.choice === 'original' && mayUploadOriginal) {
+    if (decision === 'unprotected') {
+      await releaseOriginal();
+      return;
+    }
+    // The dialog offers more than Cancel only under the policy; the guard holds to it as well.
+    const policy = decision.choice === 'cancel' ? undefined : await settled;
+    if (decision.choice === 'original' && policy && mayUploadOriginal(policy)) {
       await releaseOriginal();
       opts.report({ kind: 'original', files: held.files.length });
-    } else if (decision.choice === 'deidentified' && Array.isArray(decision.files) && decision.files.length === held.files.length &&
-      decision.files.every((f) => f instanceof File)) {
+    } else if (decision.choice === 'deidentified' && policy && policy.mode !== 'block' && Array.isArray(decision.files) &&
+      decision.files.length === held.files.length && decision.files.every((f) => f instanceof File)) {
       held.release(decision.files, 'cleaned');
       opts.report({ kind: 'deidentified', files: held.files.length });
     } else {

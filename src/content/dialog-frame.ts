@@ -2,7 +2,17 @@
 // dialog page in an <iframe>. The site's scripts can reach neither the frame nor the port we talk over.
 
 import browser from 'webextension-polyfill';
-import { DIALOG_PAGE, type CheckRequest, type ConnectMessage, type DialogToGuard, type GuardToDialog, type OutcomeMessage, type DecisionMessage } from '../ui/dialog/protocol';
+import {
+  DIALOG_PAGE,
+  FILE_COUNT_PARAMETER,
+  type CheckRequest,
+  type ConnectMessage,
+  type DialogToGuard,
+  type GuardToDialog,
+  type OutcomeMessage,
+  type DecisionMessage,
+  type PolicyMessage,
+} from '../ui/dialog/protocol';
 
 /** The frame must connect within this time, or the check has failed. */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -36,9 +46,10 @@ export class FrameError extends Error {
 }
 
 /**
- * One dialog frame for one upload attempt. `check` resolves with the outcome; when it is `ask`, the modal
- * is shown and `decision` resolves with the person's choice. If the page removes the frame, it is put
- * back and the check is sent again: held files stay held whatever the page does.
+ * One dialog frame for one upload attempt. `check` shows the modal at once (the page paints "Checking…"
+ * while it loads the engine) and resolves with the outcome; when it is `ask`, `decision` resolves with the
+ * person's choice. If the page removes the frame, it is put back and the check (and the policy, once
+ * sent) is sent again: held files stay held whatever the page does.
  */
 export class DialogFrame {
   private readonly host = document.createElement('div');
@@ -47,18 +58,28 @@ export class DialogFrame {
   private readonly observer: MutationObserver;
   private port: MessagePort | undefined;
   private pending: GuardToDialog | undefined;
+  private policy: PolicyMessage | undefined;
   private closed = false;
   private onOutcome: ((m: OutcomeMessage) => void) | undefined;
   private onDecision: ((m: DecisionMessage) => void) | undefined;
   private onFailure: ((e: FrameError) => void) | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the document now in the frame was connected (its ready message and its load both ask). */
+  private connected = false;
+  private readonly onWindowMessage = (e: MessageEvent): void => {
+    const data: unknown = e.data;
+    if (e.source !== null && e.source === this.iframe.contentWindow && typeof data === 'object' && data !== null &&
+      (data as { type?: unknown }).type === 'spg-dialog-ready') this.connect();
+  };
 
-  constructor(title: string) {
+  /** `fileCount` undefined: a frame loaded ahead of a pick (see preload), told the count with the check. */
+  constructor(title: string, fileCount?: number) {
     this.host.setAttribute('style', HOST_STYLE);
     const root = this.host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = FRAME_CSS;
-    this.iframe.src = `${browser.runtime.getURL(DIALOG_PAGE)}#${randomNonce()}`;
+    const count = fileCount === undefined ? '' : `?${FILE_COUNT_PARAMETER}=${fileCount}`;
+    this.iframe.src = `${browser.runtime.getURL(DIALOG_PAGE)}${count}#${randomNonce()}`;
     this.iframe.title = title;
     this.iframe.setAttribute('allow', '');
     this.dialog.append(this.iframe);
@@ -66,10 +87,17 @@ export class DialogFrame {
     this.dialog.addEventListener('cancel', (e) => e.preventDefault());
     root.append(style, this.dialog);
     this.iframe.addEventListener('load', () => this.connect());
+    window.addEventListener('message', this.onWindowMessage, true);
     this.observer = new MutationObserver(() => this.keepAttached());
   }
 
+  /** Loads the dialog page ahead of a pick, unseen, so that a check finds its page and engine ready. */
+  preload(): void {
+    if (!this.host.isConnected) this.attach();
+  }
+
   private attach(): void {
+    this.connected = false;
     (document.documentElement ?? document).appendChild(this.host);
     this.observer.observe(document.documentElement ?? document, { childList: true, subtree: false });
     clearTimeout(this.connectTimer);
@@ -85,7 +113,8 @@ export class DialogFrame {
   }
 
   private connect(): void {
-    if (this.closed || !this.iframe.contentWindow) return;
+    if (this.closed || this.connected || !this.iframe.contentWindow) return;
+    this.connected = true;
     clearTimeout(this.connectTimer);
     const channel = new MessageChannel();
     this.port?.close();
@@ -95,12 +124,12 @@ export class DialogFrame {
     const connect: ConnectMessage = { type: 'spg-connect', nonce: src.hash.slice(1) };
     this.iframe.contentWindow.postMessage(connect, src.origin, [channel.port2]);
     if (this.pending) this.port.postMessage(this.pending);
+    if (this.policy) this.port.postMessage(this.policy);
   }
 
   private received(m: DialogToGuard): void {
     if (this.closed || !m || typeof m !== 'object') return;
     if (m.type === 'outcome') {
-      if (m.outcome === 'ask') this.show();
       this.onOutcome?.(m);
     } else if (m.type === 'decision') {
       this.onDecision?.(m);
@@ -128,6 +157,7 @@ export class DialogFrame {
   /** Sends the check and waits for the outcome (ask/pass/notice). Rejects with FrameError on failure. */
   check(request: CheckRequest): Promise<OutcomeMessage> {
     this.pending = request;
+    this.port?.postMessage(request); // a preloaded frame is connected already
     return new Promise<OutcomeMessage>((resolve, reject) => {
       const timer = setTimeout(() => reject(new FrameError('timeout')), OUTCOME_TIMEOUT_MS);
       this.onOutcome = (m) => {
@@ -139,8 +169,20 @@ export class DialogFrame {
         clearTimeout(timer);
         reject(e);
       };
-      this.attach();
+      if (!this.host.isConnected) this.attach();
+      else if (!this.port) {
+        clearTimeout(this.connectTimer);
+        this.connectTimer = setTimeout(() => this.fail(new FrameError('timeout')), CONNECT_TIMEOUT_MS);
+      }
+      this.show();
     });
+  }
+
+  /** Sends the settings in force once the administrator's policy was read (for a check sent before). */
+  sendPolicy(policy: PolicyMessage): void {
+    if (this.closed) return;
+    this.policy = policy;
+    this.port?.postMessage(policy);
   }
 
   /** Waits for the person's choice in the shown dialog. */
@@ -167,6 +209,7 @@ export class DialogFrame {
 
   close(): void {
     this.closed = true;
+    window.removeEventListener('message', this.onWindowMessage, true);
     clearTimeout(this.connectTimer);
     this.observer.disconnect();
     this.port?.close();
@@ -174,4 +217,40 @@ export class DialogFrame {
     // Removed a moment later: tearing a frame down inside its own click handler upsets input dispatch.
     setTimeout(() => this.host.remove(), 50);
   }
+}
+
+/** A frame loaded ahead of a pick is dropped when no pick came within this time. */
+const SPARE_LIFETIME_MS = 3 * 60_000;
+
+let spare: { frame: DialogFrame; timer: ReturnType<typeof setTimeout> } | undefined;
+
+/**
+ * Loads a dialog frame, unseen, when a pick is likely (a click on a file input, files dragged over the page):
+ * the person takes a moment to choose, and the dialog is then ready at once. One at a time.
+ */
+export function preloadDialogFrame(title: string): void {
+  if (spare) {
+    clearTimeout(spare.timer);
+  } else {
+    const frame = new DialogFrame(title);
+    frame.preload();
+    spare = { frame, timer: 0 as unknown as ReturnType<typeof setTimeout> };
+  }
+  const mine = spare;
+  mine.timer = setTimeout(() => {
+    if (spare !== mine) return;
+    spare = undefined;
+    mine.frame.close();
+  }, SPARE_LIFETIME_MS);
+}
+
+/** The frame for a check: the one loaded ahead when there is one, else a new one. */
+export function dialogFrameFor(title: string, fileCount: number): DialogFrame {
+  if (spare) {
+    const { frame, timer } = spare;
+    clearTimeout(timer);
+    spare = undefined;
+    return frame;
+  }
+  return new DialogFrame(title, fileCount);
 }

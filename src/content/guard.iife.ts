@@ -9,6 +9,7 @@ import { showNotice } from './notice';
 import type { HeldUpload } from './held';
 import browser from 'webextension-polyfill';
 import { reportGuardEvent, watchSettings } from './settings-client';
+import { preloadDialogFrame } from './dialog-frame';
 
 function failClosed(): void {
   showNotice({
@@ -30,3 +31,17 @@ function onHold(held: HeldUpload): void {
 }
 
 catchUploads(onHold, failClosed, () => settings.current().protected);
+
+// A pick is likely (a file input was clicked, files are dragged over the page): load the dialog meanwhile.
+// In Chromium only: in Firefox a non-medical pick brings no dialog frame into the page at all (its
+// end-to-end suite holds to that), so its dialog loads after the pick.
+const preloads = browser.runtime.getURL('').startsWith('chrome-extension:');
+function preload(): void {
+  if (preloads && settings.current().protected) preloadDialogFrame(browser.i18n.getMessage('guard_dialogFrameTitle') || 'Scan Privacy Guard');
+}
+window.addEventListener('click', (e) => {
+  if (e.composedPath().some((node) => node instanceof HTMLInputElement && node.type === 'file')) preload();
+}, true);
+window.addEventListener('dragenter', (e) => {
+  if (e.dataTransfer?.types.includes('Files')) preload();
+}, true);

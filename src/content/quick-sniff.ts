@@ -21,7 +21,9 @@ async function isOther(file: File): Promise<boolean> {
  * every DICOM layout go to the full check. Stops reading at the first file that may be medical.
  */
 export async function nothingMedical(files: readonly File[]): Promise<boolean> {
-  let next = 0;
+  // The first file alone first: in a folder of scans it settles the question with one read.
+  if (files.length > 0 && !(await isOther(files[0]!))) return false;
+  let next = 1;
   let medical = false;
   const worker = async (): Promise<void> => {
     while (!medical && next < files.length) {
@@ -29,6 +31,6 @@ export async function nothingMedical(files: readonly File[]): Promise<boolean> {
       if (!(await isOther(file))) medical = true;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length - 1) }, worker));
   return !medical;
 }

@@ -37,6 +37,8 @@ export interface SettingsWatch {
    * administrator's policy, which can take a few seconds to arrive right after the browser starts.
    */
   settled(): Promise<EffectiveSettingsForThisSite>;
+  /** The settings when both storage areas were read already, else undefined. */
+  settledNow(): EffectiveSettingsForThisSite | undefined;
 }
 
 const isTopFrame = ((): boolean => {
@@ -156,7 +158,11 @@ function startWatching(): SettingsWatch {
     // The extension was reloaded under this page: the settings stay as they were read.
   }
 
-  return { current: () => snapshot, settled: () => bothRead.then(() => snapshot) };
+  return {
+    current: () => snapshot,
+    settled: () => bothRead.then(() => snapshot),
+    settledNow: () => (localRead && managedRead ? snapshot : undefined),
+  };
 }
 
 /**

@@ -12,7 +12,8 @@ import type { PictureTerms } from './text/meaning';
 import type { PictureText } from './text/picture-text';
 import type { Codecs } from './pixels/codecs';
 import type { Region } from './pixels/mask';
-import { blobSource, bytesSource, type ByteSource } from './source';
+import { blobSource, bytesSource, headedBlobSource, readAheadSource, type ByteSource } from './source';
+import { DEFAULT_HEADER_LIMITS } from './dicom/header';
 import { sniff, SNIFF_BYTES } from './sniff';
 import { readZip, DEFAULT_ZIP_LIMITS, UnsupportedEntryError } from './zip/zip';
 import { readNifti } from './nifti/nifti';
@@ -31,6 +32,11 @@ export const DEFAULT_DEIDENTIFY_OPTIONS: Readonly<DeidentifyOptions> = DEFAULT_P
 export interface DeidentifyInput {
   path: string;
   file: Blob;
+  /**
+   * The same bytes as `file`, when the caller can read them faster than through the Blob (the CLI's file
+   * source): the header is read from it; the pixel data still goes into the copy as a slice of `file`.
+   */
+  source?: ByteSource;
 }
 
 export interface DeidentifyResult {
@@ -124,6 +130,8 @@ const ZIP_ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
 interface Cleaned {
   output: Blob;
+  /** The output's first bytes, in memory, when they hold its whole header (a DICOM file). */
+  head?: Uint8Array;
   format: FileFormat;
   /** What each cleaned DICOM file (by its report path) holds on purpose. */
   expected: Map<string, ExpectedFindings>;
@@ -147,13 +155,13 @@ interface Context {
 /** The Clean Pixel Data plan of one DICOM file. */
 function pixelPlan(path: string, ctx: Context): PixelPlan | undefined {
   const pictures = ctx.pictures;
-  if (!pictures) return undefined;
+  if (!pictures || !ctx.options.cleanPixelData) return undefined;
   const plan = pictures.planFor(path);
   return {
     regions: plan?.regions ?? [],
     checked: plan?.checked ?? false,
     margin: pictures.margin ?? 2,
-    outsideUltrasoundRegions: pictures.outsideUltrasoundRegions ?? false,
+    outsideUltrasoundRegions: pictures.outsideUltrasoundRegions ?? ctx.options.maskOutsideUltrasoundRegions,
     ...(pictures.codecs ? { codecs: pictures.codecs } : {}),
   };
 }
@@ -187,6 +195,7 @@ async function cleanAny(path: string, origin: ByteOrigin, depth: number, ctx: Co
       const cleaned = await deidentifyDicom(origin, sniffed, { options: ctx.options, pseudonyms: ctx.pseudonyms, ...(plan ? { pixels: plan } : {}) });
       return {
         output: cleaned.output,
+        head: cleaned.head,
         format: cleaned.isDicomdir ? 'dicomdir' : 'dicom',
         expected: new Map([[path, cleaned.expected]]),
         medical: new Set([path]),
@@ -242,7 +251,8 @@ async function cleanGzip(path: string, origin: ByteOrigin, depth: number, ctx: C
   }
   const cleaned = await cleanAny(path, { source: bytesSource(inner) }, depth, ctx);
   if (cleaned === 'not-medical') return cleaned;
-  return { ...cleaned, output: new Blob([blobPart(gzipSync(await blobBytes(cleaned.output), { level: 6 }))]) };
+  const { head: _inner, ...rest } = cleaned;
+  return { ...rest, output: new Blob([blobPart(gzipSync(await blobBytes(cleaned.output), { level: 6 }))]) };
 }
 
 async function cleanZip(path: string, origin: ByteOrigin, depth: number, ctx: Context): Promise<Cleaned | 'not-medical'> {
@@ -420,29 +430,37 @@ function asOutput(input: Blob, output: Blob): Blob {
   if (typeof File !== 'undefined' && input instanceof File) {
     return new File([output], input.name, { type: input.type, lastModified: input.lastModified });
   }
-  return new Blob([output], { type: input.type });
+  // Already the right type: no second Blob around it.
+  return output.type === input.type ? output : new Blob([output], { type: input.type });
 }
 
 async function deidentifyOne(input: DeidentifyInput, ctx: Context): Promise<DeidentifyResult> {
   const { path, file } = input;
   let cleaned: Cleaned | 'not-medical';
   try {
-    cleaned = await cleanAny(path, { source: blobSource(file), blob: file }, 0, ctx);
+    // One read of the file's first bytes serves the sniff and a typical header.
+    const source = input.source ?? readAheadSource(blobSource(file), DEFAULT_HEADER_LIMITS.initialBytes);
+    cleaned = await cleanAny(path, { source, blob: file }, 0, ctx);
   } catch (e) {
     const reason = e instanceof DeidentifyError ? e.message : `it could not be cleaned because of an unexpected error (${messageOf(e)})`;
     return { path, status: 'failed', reason };
   }
   if (cleaned === 'not-medical') return { path, status: 'not-medical', output: file, format: 'other' };
-  const verify = ctx.pictures?.verify;
+  const verify = ctx.options.cleanPixelData ? ctx.pictures?.verify : undefined;
   const done = cleaned;
-  const verification = await scanFile(
-    { path, source: blobSource(cleaned.output) },
-    {
-      // The copy's pictures are read again, with the original's values to look for (the copy has none left).
-      ...(verify ? { pictures: { read: (request: PictureRequest) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {}),
-      ...(ctx.documents ? { documents: ctx.documents.verify } : {}),
-    },
-  );
+  // The copy's pictures are read again, with the original's values to look for (the copy has none left);
+  // pictures and PDFs that are not DICOM are checked again as the scan checked them.
+  const pictures = {
+    ...(verify ? { pictures: { read: (request: PictureRequest) => verify({ ...request, terms: done.terms.get(request.path) ?? request.terms }) } } : {}),
+    ...(ctx.documents ? { documents: ctx.documents.verify } : {}),
+  };
+  // The copy is read back as any file would be; its header is still in memory, so only that is read.
+  const verification = cleaned.head
+    ? await scanFile(
+      { path, source: headedBlobSource(cleaned.output, cleaned.head) },
+      { header: { ...DEFAULT_HEADER_LIMITS, initialBytes: Math.max(cleaned.head.length, SNIFF_BYTES) }, ...pictures },
+    )
+    : await scanFile({ path, source: blobSource(cleaned.output) }, pictures);
   const judgement = judge(verification, cleaned);
   if (judgement.problem !== undefined) {
     return { path, status: 'failed', reason: judgement.problem, verification, format: cleaned.format };

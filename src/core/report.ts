@@ -117,6 +117,8 @@ export interface FileReport {
   entries?: FileReport[];
   /** How the text in its picture was checked (absent when it was not looked at). */
   picture?: PictureCheck;
+  /** The picture the header describes (a DICOM file with pixel data): frames and size. */
+  pixels?: { frames: number; rows: number; columns: number };
   /** How a picture (JPEG, PNG...) or PDF that is not DICOM was checked, when pictures and documents were asked for. */
   document?: DocumentCheck;
 }

@@ -110,6 +110,8 @@ interface Scanned {
   report: FileReport;
   /** DICOM facts of this file and of the DICOM files inside it, for the upload-level checks. */
   facts: ScannedDicom[];
+  /** Closes the file once its pictures were read (a deferred input kept open for them). */
+  close?: () => Promise<void>;
 }
 
 /** Where a file being scanned came from: which top-level input, and how to open its bytes again. */
@@ -170,7 +172,9 @@ async function scanDicom(path: string, source: ByteSource & { bytesRead: number 
   const report: FileReport = header.complete
     ? { path, format, verdict: verdictFor(findings), findings, bytesRead: source.bytesRead, size: source.size, identity }
     : { ...unreadable(path, format, source.size, source.bytesRead, header.problem ?? 'its header could not be read', findings), identity };
-  return { report, facts: [{ report, facts: inspection.facts, ...origin }] };
+  const facts = inspection.facts;
+  if (facts.hasPixelData && !facts.isDicomdir) report.pixels = { frames: facts.numberOfFrames ?? 1, rows: facts.rows ?? 0, columns: facts.columns ?? 0 };
+  return { report, facts: [{ report, facts, ...origin }] };
 }
 
 function identityOf(facts: DicomFacts): FileReport['identity'] {
@@ -371,7 +375,33 @@ export async function scanFile(input: ScanInput, opts: ScanOptions = {}): Promis
   return report.report;
 }
 
-async function scanOne(input: ScanInput, index: number, opts: ScanOptions): Promise<Scanned> {
+/** Whether a scanned file holds a picture whose text is to be read. */
+function hasPicture(scanned: Scanned): boolean {
+  return scanned.facts.some((f) => f.facts.hasPixelData && !f.facts.isDicomdir);
+}
+
+async function scanOne(input: ScanInput | DeferredScanInput, index: number, opts: ScanOptions): Promise<Scanned> {
+  if ('open' in input) {
+    let opened: Awaited<ReturnType<DeferredScanInput['open']>>;
+    try {
+      opened = await input.open();
+    } catch (e) {
+      opened = { error: `it could not be opened (${messageOf(e)})` };
+    }
+    if ('error' in opened) return { report: unreadable(input.path, 'other', 0, 0, opened.error), facts: [] };
+    let scanned: Scanned | undefined;
+    try {
+      scanned = await scanOne({ path: input.path, source: opened.source }, index, opts);
+      // A picture inside it (a zip entry) is read after every header: the file stays open until then.
+      if (opts.pictures && opened.close && scanned.facts.some((f) => f.nested && f.facts.hasPixelData)) {
+        scanned.close = opened.close;
+        return scanned;
+      }
+      return scanned;
+    } finally {
+      if (!scanned?.close) await opened.close?.().catch(() => undefined);
+    }
+  }
   try {
     return await scanAny(input.path, input.source, 0, opts, { input: index, open: () => input.source, nested: false });
   } catch (e) {
@@ -416,28 +446,35 @@ function flatten(reports: readonly FileReport[]): FileReport[] {
   return reports.flatMap((r) => [r, ...flatten(r.entries ?? [])]);
 }
 
-/** Counts files, verdicts, patients, studies and series across an upload (zip entries included). */
-export function summarize(reports: readonly FileReport[]): UploadSummary {
-  const all = flatten(reports);
-  const leaves = all.filter((r) => !r.entries);
+/** Counts files, verdicts, patients, studies and series report by report (zip entries included). */
+export function summaryCounter(): { add(report: FileReport): void; readonly summary: UploadSummary } {
   const patients = new Set<string>();
   const studies = new Set<string>();
   const series = new Set<string>();
-  for (const r of all) {
-    for (const p of r.identity?.patientKeys ?? []) patients.add(p);
-    for (const s of r.identity?.studyUids ?? []) studies.add(s);
-    for (const s of r.identity?.seriesUids ?? []) series.add(s);
-  }
+  const counts = { files: 0, identifying: 0, clean: 0, unreadable: 0, notMedical: 0 };
   return {
-    files: leaves.length,
-    identifying: leaves.filter((r) => r.verdict === 'identifying').length,
-    clean: leaves.filter((r) => r.verdict === 'clean').length,
-    unreadable: leaves.filter((r) => r.verdict === 'unreadable').length,
-    notMedical: leaves.filter((r) => r.verdict === 'not-medical').length,
-    patients: patients.size,
-    studies: studies.size,
-    series: series.size,
+    add(report) {
+      for (const r of flatten([report])) {
+        for (const p of r.identity?.patientKeys ?? []) patients.add(p);
+        for (const s of r.identity?.studyUids ?? []) studies.add(s);
+        for (const s of r.identity?.seriesUids ?? []) series.add(s);
+        if (r.entries) continue;
+        counts.files++;
+        if (r.verdict === 'not-medical') counts.notMedical++;
+        else counts[r.verdict]++;
+      }
+    },
+    get summary() {
+      return { ...counts, patients: patients.size, studies: studies.size, series: series.size };
+    },
   };
+}
+
+/** Counts files, verdicts, patients, studies and series across an upload (zip entries included). */
+export function summarize(reports: readonly FileReport[]): UploadSummary {
+  const counter = summaryCounter();
+  for (const r of reports) counter.add(r);
+  return counter.summary;
 }
 
 function recomputeContainer(report: FileReport): void {
@@ -520,24 +557,74 @@ async function readPictures(all: readonly ScannedDicom[], reading: PictureReadin
   });
 }
 
-/** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
-export async function scanFiles(inputs: readonly ScanInput[], opts: ScanOptions = {}): Promise<ScanReport> {
-  const results: Scanned[] = new Array(inputs.length);
+/** A file whose source is opened only when the scan gets to it, so a folder of thousands is never all open at once. */
+export interface DeferredScanInput {
+  path: string;
+  /** Opens the file, or says in plain words why it cannot be opened (the file is then unreadable). */
+  open(): Promise<{ source: ByteSource; close?: () => Promise<void> } | { error: string }>;
+}
+
+export interface ScanStreamOptions extends ScanOptions {
+  /**
+   * Each top-level file's report with its place among the inputs, as soon as nothing can change it: in input
+   * order, except the files of head CT and MR series, which come last (whether a face could be rebuilt, and
+   * from how many slices, is known only once the whole series was read).
+   */
+  onReport: (report: FileReport, index: number) => void;
+}
+
+/**
+ * Scans an upload and hands over each file's report as soon as it is final, keeping only the reports that
+ * wait (head series, and files finished before an earlier one); returns the counts. Files are read
+ * `concurrency` at a time; deferred inputs are opened only then.
+ */
+export async function scanStream(inputs: readonly (ScanInput | DeferredScanInput)[], opts: ScanStreamOptions): Promise<UploadSummary> {
+  const counter = summaryCounter();
+  const emit = (index: number, scanned: Scanned): void => {
+    recomputeContainer(scanned.report);
+    counter.add(scanned.report);
+    opts.onReport(scanned.report, index);
+  };
+  // Finished before an earlier file, by input index.
+  const early = new Map<number, Scanned>();
+  // Files that wait for the whole upload, with their input index: head series (for the face check) and, when
+  // pictures are read, every file with a picture (a sample of each series stands for the rest).
+  const waiting: Array<{ index: number; scanned: Scanned }> = [];
+  let emitted = 0;
   let next = 0;
   let done = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inputs.length)) }, async () => {
     while (next < inputs.length) {
       const i = next++;
-      results[i] = await scanOne(inputs[i]!, i, opts);
+      early.set(i, await scanOne(inputs[i]!, i, opts));
       done++;
       opts.onProgress?.(done, inputs.length);
+      for (let scanned = early.get(emitted); scanned; scanned = early.get(emitted)) {
+        early.delete(emitted);
+        if (scanned.facts.some((f) => isHeadCrossSection(f.facts)) || (opts.pictures && hasPicture(scanned))) waiting.push({ index: emitted, scanned });
+        else emit(emitted, scanned);
+        emitted++;
+      }
     }
   });
   await Promise.all(workers);
-  const facts = results.flatMap((r) => r.facts);
+  const facts = waiting.flatMap((w) => w.scanned.facts);
   addFaceFindings(facts);
-  if (opts.pictures) await readPictures(facts, opts.pictures);
-  const files = results.map((r) => r.report);
-  files.forEach(recomputeContainer);
-  return { files, summary: summarize(files) };
+  if (opts.pictures) {
+    try {
+      await readPictures(facts, opts.pictures);
+    } finally {
+      await Promise.all(waiting.map((w) => w.scanned.close?.().catch(() => undefined)));
+    }
+  }
+  waiting.sort((a, b) => a.index - b.index);
+  for (const { index, scanned } of waiting) emit(index, scanned);
+  return counter.summary;
+}
+
+/** Scans an upload: every file, then the checks that need all of them (series-level face risk), then counts. */
+export async function scanFiles(inputs: readonly (ScanInput | DeferredScanInput)[], opts: ScanOptions = {}): Promise<ScanReport> {
+  const files: FileReport[] = new Array(inputs.length);
+  const summary = await scanStream(inputs, { ...opts, onReport: (report, index) => { files[index] = report; } });
+  return { files, summary };
 }

@@ -1,24 +1,28 @@
-// The English strings of the site notes (labels of categories, facts, values, concerns, read dates, the questions to
-// ask, and every site's details and remarks), and a merge into public/_locales/en/messages.json.
+// The English strings of the site notes (labels of categories, fact kinds, values, concerns, the questions to ask,
+// and every site's findings and remarks), and a merge into public/_locales/en/messages.json.
 // Run after editing src/data/site-notes.ts:  npx tsx src/data/site-notes-messages.ts
-// It adds or updates the sites_* and question_* keys it owns, removes stale sites_detail_* / sites_remark_* keys,
-// and leaves every other key as it is. The unit test fails while messages.json and these strings disagree.
+// It adds or updates the sites_* and question_* keys it owns, removes stale sites_about_*, sites_detail_* and
+// sites_remark_* keys, and leaves every other key as it is. The unit test fails while messages.json and these
+// strings disagree; translations (es, de, fr) are added by hand, and the locales test fails while one is missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  DURATION_VALUES,
   FACT_KINDS,
   FACT_VALUES,
   SITE_CATEGORIES,
   categoryMessageKey,
   concernMessageKey,
-  factDetailMessageKey,
   factTitleMessageKey,
   factValueMessageKey,
+  findingAboutMessageKey,
+  findingDetailMessageKey,
   remarkMessageKey,
   type Concern,
   type FactKind,
   type FactValue,
+  type FindingRecord,
   type SiteCategory,
 } from '../core/site-notes';
 import { SITE_NOTE_RECORDS, UPLOAD_QUESTIONS } from './site-notes';
@@ -32,90 +36,121 @@ export interface ChromeMessage {
 const CATEGORY_LABELS: Record<SiteCategory, string> = {
   'ai-chat': 'General AI chat',
   'ai-image-reader': 'AI reader of medical images',
-  'model-demo': 'AI demo apps made by third parties',
+  'model-demo': 'AI apps made by third parties',
   'second-opinion': 'Second-opinion service',
-  'imaging-service': 'Medical image upload service',
+  'imaging-service': 'Medical image service',
 };
 
 const FACT_TITLES: Record<FactKind, string> = {
   trainingUse: 'Training AI on your uploads',
   humanReview: 'People looking at uploads',
-  thirdPartyAi: "Other companies' AI",
+  thirdPartyAi: 'Other companies',
   retention: 'How long uploads are kept',
   deletion: 'Deleting uploads',
   serverLocation: 'Where uploads are stored',
   deidentification: 'Removing identifying data',
   hipaa: 'HIPAA',
-  gdpr: 'GDPR',
+  gdpr: 'GDPR and other data-protection law',
   dicomAccepted: 'DICOM files',
   advertising: 'Advertising and analytics',
 };
 
+const NOT_KNOWN = 'Not known: nothing was found';
+
+/** Each value in plain words. They are the one-line answers of the popup's first screen, so they stay short. */
 const VALUE_LABELS: { [K in FactKind]: Record<FactValue<K>, string> } = {
   trainingUse: {
-    yes: 'Uploads are used to train AI models; no way to refuse was found.',
-    'opt-out': 'Uploads may be used to train AI models unless you turn this off.',
-    choice: 'You are asked whether your uploads may train AI models.',
-    'opt-in': 'Uploads train AI models only if you agree.',
-    no: 'Uploads are not used to train AI models.',
-    unknown: 'Nothing was found on whether uploads train AI models.',
+    yes: 'Yes, and no way to refuse was found',
+    'opt-out': 'Yes, unless you turn it off',
+    limited: 'In a limited way',
+    depends: 'Depends on who made the app',
+    'opt-in': 'Only if you agree',
+    'not-listed': 'Not among the uses it lists',
+    no: 'No',
+    unknown: NOT_KNOWN,
   },
   humanReview: {
-    yes: 'People at the company may look at what you upload.',
-    no: 'No one at the company looks at what you upload.',
-    unknown: 'Nothing was found on whether people at the company look at uploads.',
+    yes: 'People at the company may look at it',
+    owner: "The app's owner can look at it",
+    limited: 'A few staff, for stated reasons',
+    clinicians: 'The doctors or radiologists you ask',
+    no: 'No one at the company',
+    unknown: NOT_KNOWN,
   },
   thirdPartyAi: {
-    yes: "Images are or may be sent to another company's AI.",
-    no: "Images are not sent to other companies' AI.",
-    unknown: "Nothing was found on whether images go to another company's AI.",
+    yes: "Sent to other companies' AI",
+    limited: 'Shared with service providers or partners',
+    no: 'Not sent to other companies',
+    unknown: NOT_KNOWN,
   },
   retention: {
-    years: 'Uploads may be kept for a year or more.',
-    'until-deleted': 'Uploads are kept until you delete them.',
-    'as-needed': 'Uploads are kept for as long as the company finds necessary.',
-    days: 'Uploads are kept for a stated period of less than a year.',
-    'not-retained': 'Uploads are not kept after they are processed.',
-    unknown: 'Nothing was found on how long uploads are kept.',
+    period: 'Kept up to $DURATION$',
+    'until-deleted': 'Kept until you delete it',
+    unstated: 'Kept, with no time limit stated',
+    'as-needed': 'Kept as long as they find necessary',
+    depends: 'Depends on who made the app',
+    'not-retained': 'Not kept after it is processed',
+    unknown: NOT_KNOWN,
   },
   deletion: {
-    no: 'Uploads cannot be deleted.',
-    partial: 'Some copies stay after you delete.',
-    yes: 'Uploads can be deleted.',
-    unknown: 'Nothing was found on deleting uploads.',
+    no: 'You cannot delete it',
+    partial: 'Some copies stay after you delete',
+    'on-request': 'Deleted if you ask them',
+    yes: 'You can delete it',
+    automatic: 'Deleted automatically',
+    unknown: NOT_KNOWN,
   },
   serverLocation: {
-    china: 'Stored on servers in China.',
-    'united-states': 'Stored on servers in the United States.',
-    'european-union': 'Stored on servers in the European Union.',
-    unknown: 'Nothing was found on where uploads are stored.',
+    china: 'Stored in China',
+    russia: 'Run under Russian law',
+    'united-states': 'Stored in the United States',
+    'european-union': 'Stored in the European Union',
+    device: 'Stays on your device',
+    unknown: NOT_KNOWN,
   },
   deidentification: {
-    'user-responsibility': 'Removing identifying data is left to you.',
-    'by-site': 'The site says it removes identifying data.',
-    unknown: 'Nothing was found on whether the site removes identifying data.',
+    'user-responsibility': 'Removing identifying data is left to you',
+    'tool-offered': 'It offers a tool, which you must use',
+    'for-training': 'Identifying data is removed for training only',
+    'by-site': 'The site says it removes identifying data',
+    unknown: NOT_KNOWN,
   },
   hipaa: {
-    'not-covered': 'Says it is not covered by HIPAA.',
-    'claims-compliance': 'Says it is HIPAA compliant in some respect.',
-    voluntary: 'Not covered by HIPAA, but says it follows the HIPAA rules voluntarily.',
-    covered: 'Says it is covered by HIPAA.',
-    unknown: 'Nothing was found on HIPAA.',
+    'not-covered': 'Says it is not covered by HIPAA',
+    'left-to-user': 'Leaves HIPAA compliance to you',
+    'baa-pending': 'HIPAA agreements with its AI vendors are pending',
+    'claims-compliance': 'Says it is HIPAA compliant in some respect',
+    voluntary: 'Not covered by HIPAA; follows its rules voluntarily',
+    'baa-offered': 'Offers a HIPAA business associate agreement',
+    unknown: NOT_KNOWN,
   },
   gdpr: {
-    stated: 'Its policy refers to the GDPR.',
-    unknown: 'Nothing was found on the GDPR.',
+    'regulator-action': 'A data-protection regulator has acted',
+    'other-law': "Cites another country's data-protection law",
+    stated: 'EU or UK data-protection rights are stated',
+    unknown: NOT_KNOWN,
   },
   dicomAccepted: {
-    yes: 'Takes DICOM files, whose headers carry names and IDs unless they are removed.',
-    no: 'Does not take DICOM files.',
-    unknown: 'Nothing was found on whether it takes DICOM files.',
+    yes: 'Takes DICOM files, whose headers carry names and IDs',
+    'not-named': 'Takes images or documents; DICOM is not named',
+    no: 'Does not take DICOM files',
+    unknown: NOT_KNOWN,
   },
   advertising: {
-    yes: 'Shares data with advertising or analytics companies.',
-    no: 'Does not share data for advertising.',
-    unknown: 'Nothing was found on advertising or analytics.',
+    yes: 'Tied to advertising',
+    'ads-shown': 'Shows ads; says chats stay private from advertisers',
+    analytics: 'Uses analytics or tracking tools',
+    marketing: 'Uses your data for marketing',
+    no: 'Not used for advertising',
+    unknown: NOT_KNOWN,
   },
+};
+
+/** Deletion values with a duration ("within 30 days"). */
+const WITHIN_LABELS: Partial<Record<FactValue<'deletion'>, string>> = {
+  'on-request': 'Deleted if you ask them, within $DURATION$',
+  yes: 'You can delete it; gone within $DURATION$',
+  automatic: 'Deleted automatically within $DURATION$',
 };
 
 const CONCERN_LABELS: Record<Concern, string> = {
@@ -124,6 +159,8 @@ const CONCERN_LABELS: Record<Concern, string> = {
   unknown: 'Not known',
   low: 'Reassuring',
 };
+
+const DURATION_PLACEHOLDER = { duration: { content: '$1', example: '30 days' } };
 
 const QUESTION_TEXTS: Record<string, string> = {
   who_can_see: 'Who besides the site can see my images: its staff, contractors, other AI companies, advertisers?',
@@ -143,13 +180,22 @@ export function siteNotesEnglishMessages(): Record<string, ChromeMessage> {
     out[categoryMessageKey(category)] = { message: CATEGORY_LABELS[category], description: 'Site notes: kind of site.' };
   }
   for (const kind of FACT_KINDS) {
-    out[factTitleMessageKey(kind)] = { message: FACT_TITLES[kind], description: 'Site notes: title of one fact about a site.' };
+    out[factTitleMessageKey(kind)] = { message: FACT_TITLES[kind], description: 'Site notes: title of one kind of fact about a site.' };
     for (const value of FACT_VALUES[kind] as readonly FactValue[]) {
+      const message = (VALUE_LABELS[kind] as Record<string, string>)[value]!;
       out[factValueMessageKey(kind, value)] = {
-        message: (VALUE_LABELS[kind] as Record<string, string>)[value]!,
-        description: `Site notes: what the site's policy says about "${FACT_TITLES[kind]}", in plain language.`,
+        message,
+        description: `Site notes: what the site's pages say about "${FACT_TITLES[kind]}", as a short answer (the popup's first screen shows it).`,
+        ...(message.includes('$DURATION$') && { placeholders: DURATION_PLACEHOLDER }),
       };
     }
+  }
+  for (const value of DURATION_VALUES.deletion ?? []) {
+    out[factValueMessageKey('deletion', value, true)] = {
+      message: WITHIN_LABELS[value]!,
+      description: 'Site notes: how uploads are deleted, with how long it takes ("30 days", "24 hours").',
+      placeholders: DURATION_PLACEHOLDER,
+    };
   }
   for (const concern of Object.keys(CONCERN_LABELS) as Concern[]) {
     out[concernMessageKey(concern)] = {
@@ -157,26 +203,25 @@ export function siteNotesEnglishMessages(): Record<string, ChromeMessage> {
       description: 'Site notes: how much a fact should worry someone about to upload a scan.',
     };
   }
-  out.sites_read_not_recorded = { message: 'date read not recorded', description: 'Site notes: when a source was read is not known.' };
-  out.sites_read_today = { message: 'read today', description: 'Site notes: the source was read today.' };
-  out.sites_read_one_day_ago = { message: 'read yesterday', description: 'Site notes: the source was read one day ago.' };
-  out.sites_read_days_ago = {
-    message: 'read $DAYS$ days ago',
-    description: 'Site notes: how many days ago the source was read.',
-    placeholders: { days: { content: '$1', example: '40' } },
-  };
   for (const q of UPLOAD_QUESTIONS) {
     out[q.messageKey] = { message: QUESTION_TEXTS[q.id]!, description: 'A question worth asking a site before uploading a scan.' };
   }
   for (const site of SITE_NOTE_RECORDS) {
     for (const kind of FACT_KINDS) {
-      const detail = site.facts[kind]?.detail;
-      if (detail !== undefined) {
-        out[factDetailMessageKey(site.id, kind)] = {
-          message: detail,
-          description: `Site notes for ${site.name}: detail of "${FACT_TITLES[kind]}". Keep names, numbers and dates.`,
-        };
-      }
+      ((site.facts[kind] ?? []) as readonly FindingRecord[]).forEach((finding, i) => {
+        if (finding.about !== undefined) {
+          out[findingAboutMessageKey(site.id, kind, i)] = {
+            message: finding.about,
+            description: `Site notes for ${site.name}: what one finding about "${FACT_TITLES[kind]}" applies to (shown after the answer). Keep names, numbers and dates.`,
+          };
+        }
+        if (finding.detail !== undefined) {
+          out[findingDetailMessageKey(site.id, kind, i)] = {
+            message: finding.detail,
+            description: `Site notes for ${site.name}: more about one finding on "${FACT_TITLES[kind]}". Keep names, numbers and dates.`,
+          };
+        }
+      });
     }
     (site.remarks ?? []).forEach((remark, i) => {
       out[remarkMessageKey(site.id, i)] = {
@@ -188,8 +233,8 @@ export function siteNotesEnglishMessages(): Record<string, ChromeMessage> {
   return out;
 }
 
-/** Keys only this script writes: stale ones (a detail or remark removed from the data) are deleted on merge. */
-const OWNED_GENERATED = /^sites_(?:detail|remark)_/;
+/** Keys only this script writes: stale ones (a finding, remark or value removed from the data) are deleted on merge. */
+const OWNED_GENERATED = /^sites_(?:about|detail|remark|read|value)_/;
 
 export function mergeSiteNotesMessages(existing: Record<string, ChromeMessage>): Record<string, ChromeMessage> {
   const generated = siteNotesEnglishMessages();

@@ -1,8 +1,12 @@
-// End-to-end: the toolbar popup (opened by URL with ?url=) for a known site, an unknown site and a site with
-// protection off; its switch really turning the guard off and on for an open page without a reload; options
-// changes reaching open pages without a reload; counts and the badge following the top-level site when the upload
-// form is in a cross-origin frame; settings an administrator fixed shown as managed; no axe-core violations in light
-// and dark; no horizontal scrolling at 320 CSS px (what 200% zoom leaves); screenshots kept in docs/screenshots/.
+// End-to-end: the toolbar popup (opened by URL with ?url=) for AI chat services, a Hugging Face Space, two imaging
+// services, an unknown site and a site with protection off: the site, protection and three one-line answers (worst
+// first) within the first 600 px, the details, quotes and sources folding out as the data has them, sources that
+// disagree shown newest first, the administrator's policy shown as managed (the age warning by an injected clock is in
+// popup-notes-age.e2e.test.ts, whose clock cannot leak into these pages); its
+// switch really turning the guard off and on for an open page without a reload; options changes reaching open pages
+// without a reload; counts and the badge following the top-level site when the upload form is in a cross-origin
+// frame; settings an administrator fixed shown as managed; no axe-core violations in light and dark; no horizontal
+// scrolling at 320 CSS px (what 200% zoom leaves); screenshots kept in docs/screenshots/.
 //
 // chatgpt.com and claude.ai are never contacted: the browser's requests for them are answered by the test itself
 // (context.route) with a small page that frames an upload form from the fixture server.
@@ -11,11 +15,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONCERN_ORDER, UPLOAD_QUESTIONS, findSiteNotes, type Concern } from '../../src/core/site-notes';
+import { CONCERN_ORDER, UPLOAD_QUESTIONS, findSiteNotes, leadAnswers, notesAreStale, type Concern, type SiteFinding } from '../../src/core/site-notes';
 import { inputPayloads } from './harness/deliveries';
 import { PLANTED_TOKENS, identifyingDicom, pngFile } from './harness/fixture-files';
 import { REPO_ROOT, describeRequests } from './harness/fixture-server';
 import { waitForDialog, watchForDialog } from './harness/guard-dialog';
+import { POPUP_VIEWPORT, axeViolations, firstScreen } from './harness/popup-page';
 import { expectHeld, filesInInputs, seenFiles, setUpGuardedSuite, settle } from './harness/upload-path-suite';
 
 /** The extension APIs the test calls inside the extension's own worker and pages (evaluated there, typed here). */
@@ -32,9 +37,6 @@ declare const chrome: {
 const env = setUpGuardedSuite();
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
-const AXE_SOURCE = fs.readFileSync(path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-/** The popup's width in Chromium's toolbar is set by its content; 400 CSS px is what ours asks for at most. */
-const POPUP_VIEWPORT = { width: 400, height: 600 };
 
 /** Where the chatgpt.com stand-in frames its upload form from (answered by the test, see beforeAll). */
 const UPLOAD_ORIGIN = 'https://upload-form.example.net';
@@ -101,17 +103,6 @@ async function openOptions(page: Page = ui, colorScheme: 'light' | 'dark' = 'lig
   await page.setViewportSize({ width: 1000, height: 900 });
   await page.goto(`chrome-extension://${extensionId}/src/ui/options/index.html`);
   await page.waitForSelector('main[data-ready="true"]');
-}
-
-/** axe-core's violations on the page, as "rule: targets" lines (empty when there are none). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(
-      document,
-    ),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -187,45 +178,132 @@ async function uploadIdentifying(scope: Frame, index: number): Promise<void> {
 
 // ---- the popup ------------------------------------------------------------------------------------------------
 
+/** The English strings the popup shows (the test browser's UI language is English). */
+const EN = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
+
+/** A message with its $PLACEHOLDER$ filled in, as the popup shows it in English. */
+function english(key: string, substitution?: string): string {
+  const message = EN[key]?.message;
+  if (message === undefined) throw new Error(`no English message ${key}`);
+  return substitution === undefined ? message : message.replace(/\$[A-Z_]+\$/, substitution);
+}
+
+/** A finding's answer as the popup words it ("Kept up to 3 years"). */
+function answerText(finding: SiteFinding): string {
+  const duration = finding.duration && new Intl.NumberFormat('en', { style: 'unit', unit: finding.duration.unit, unitDisplay: 'long' }).format(finding.duration.amount);
+  return english(finding.valueKey, duration);
+}
+
+/** The sites the popup is checked on: AI chat, a Hugging Face Space, two imaging services. */
+const SITES = [
+  { url: 'https://chatgpt.com/c/some-chat', host: 'chatgpt.com', shot: 'popup-known-site' },
+  { url: 'https://gemini.google.com/app', host: 'gemini.google.com' },
+  { url: 'https://claude.ai/new', host: 'claude.ai' },
+  { url: 'https://www.perplexity.ai/search/new', host: 'perplexity.ai' },
+  { url: 'https://someone-chest-xray.hf.space/', host: 'someone-chest-xray.hf.space', shot: 'popup-hf-space' },
+  { url: 'https://xrayinterpreter.com/upload', host: 'xrayinterpreter.com', shot: 'popup-imaging-service' },
+  { url: 'https://www.medicai.io/en/', host: 'medicai.io' },
+];
+
 describe('popup', () => {
   beforeAll(resetSettings);
 
-  it('a known site: its notes worst first, each with its sources and when they were read, the questions, protection on', async () => {
-    const notes = findSiteNotes('chatgpt.com');
-    if (!notes) throw new Error('the database has no notes for chatgpt.com');
-    for (const scheme of ['light', 'dark'] as const) {
-      await openPopup('https://chatgpt.com/c/some-chat', scheme);
-      expect(await ui.locator('h1').textContent()).toBe('chatgpt.com');
-      expect(await ui.locator('.site-kind').textContent()).toContain('ChatGPT');
-      expect(await ui.locator('#protection-switch').getAttribute('aria-checked')).toBe('true');
+  for (const site of SITES) {
+    it(`${site.host}: site, protection and three one-line answers worst first on the first screen; details, quotes and sources fold out`, async () => {
+      const notes = findSiteNotes(site.url);
+      if (!notes) throw new Error(`the database has no notes for ${site.url}`);
+      const answers = leadAnswers(notes);
+      for (const scheme of ['light', 'dark'] as const) {
+        await openPopup(site.url, scheme);
+        expect(await ui.locator('h1').textContent()).toBe(site.host);
+        expect(await ui.locator('.site-kind').textContent()).toContain(notes.name);
+        expect(await ui.locator('#protection-switch').getAttribute('aria-checked')).toBe('true');
 
-      const shown = await ui.locator('.facts > li').evaluateAll((items) =>
-        items.map((li) => ({
-          kind: li.getAttribute('data-fact'),
-          concern: li.getAttribute('data-concern'),
-          links: Array.from(li.querySelectorAll('.sources a'), (a) => a.getAttribute('href')),
-          ages: Array.from(li.querySelectorAll('.read-age'), (s) => s.textContent ?? ''),
-        })),
-      );
-      const rank = (c: string | null): number => CONCERN_ORDER.indexOf(c as Concern);
-      expect(shown.map((f) => rank(f.concern)), 'worst first').toEqual([...shown.map((f) => rank(f.concern))].sort((a, b) => a - b));
-      const known = notes.facts.filter((f) => f.concern !== 'unknown');
-      expect(shown.filter((f) => f.kind !== null).map((f) => f.kind).sort()).toEqual(known.map((f) => f.kind).sort());
-      for (const fact of known) {
-        const item = shown.find((f) => f.kind === fact.kind)!;
-        expect(item.links, `sources of ${fact.kind}`).toEqual(fact.sources.filter((s) => s.url).map((s) => s.url));
-        expect(item.ages).toHaveLength(fact.sources.length);
-        for (const age of item.ages) expect(age).toMatch(/^(read today|read yesterday|read \d+ days ago|date read not recorded)$/);
+        // The first screen (the largest popup Chromium shows is 600 px tall): site, protection, the three answers.
+        const screen = await firstScreen(ui);
+        expect(screen.map((p) => p.part)).toEqual(['site', 'switch', 'protection state', 'answer 1', 'answer 2', 'answer 3']);
+        for (const part of screen) expect(part.bottom, `${part.part} within the first 600 px`).toBeLessThanOrEqual(POPUP_VIEWPORT.height);
+
+        // Worst first, each answer one line led by its worst finding, folded.
+        const shown = await ui.locator('.answers-list > li').evaluateAll((items) =>
+          items.map((li) => ({
+            question: li.getAttribute('data-question'),
+            concern: li.getAttribute('data-concern'),
+            answer: li.querySelector('.answer-a strong')?.textContent ?? '',
+            about: li.querySelector('.answer-a .about')?.textContent ?? '',
+            open: (li.querySelector('details') as HTMLDetailsElement).open,
+          })),
+        );
+        expect(shown.map((a) => a.question)).toEqual(answers.map((a) => a.question));
+        const rank = (c: string | null): number => CONCERN_ORDER.indexOf(c as Concern);
+        expect(shown.map((a) => rank(a.concern)), 'worst first').toEqual([...shown.map((a) => rank(a.concern))].sort((a, b) => a - b));
+        answers.forEach((a, i) => {
+          expect(shown[i]!.answer).toBe(a.headline ? answerText(a.headline) : english('popup_notKnown'));
+          expect(shown[i]!.about).toBe(a.headline?.about ? ` — ${a.headline.about}` : '');
+          expect(shown[i]!.open, 'folded at first').toBe(false);
+        });
+        expect(await ui.locator('.notes-read').textContent()).toBe(english('popup_notesRead', '2026-12-05'));
+        expect(await ui.locator('.stale').count(), 'the age warning follows the clock').toBe(notesAreStale('2026-12-05', new Date()) ? 1 : 0);
+        expect(await axeViolations(ui), `axe-core violations, popup for ${site.host}, ${scheme}, folded`).toEqual([]);
+        if (site.shot) await ui.screenshot({ path: path.join(SCREENSHOTS, `${site.shot}-${scheme}.png`) });
+
+        // Unfolded: every finding with its quotes (in their own language), its sources, their dates and labels.
+        await ui.locator('details:not([open]) > summary').evaluateAll((summaries) => summaries.forEach((s) => (s as HTMLElement).click()));
+        // A fold-out's body is built when it first opens.
+        await ui.waitForFunction(
+          () => [...document.querySelectorAll('.answers-list details')].every((d) => d.querySelector('.answer-body')) && document.querySelector('.more-body') && document.querySelector('.questions ol'),
+        );
+        expect(await ui.locator('.questions li').count()).toBe(UPLOAD_QUESTIONS.length);
+        for (const [i, a] of answers.entries()) {
+          const item = ui.locator('.answers-list > li').nth(i);
+          const findings = await item.locator('.finding').evaluateAll((els) =>
+            els.map((e) => ({
+              quotes: Array.from(e.querySelectorAll('blockquote'), (q) => [q.textContent, q.getAttribute('lang')]),
+              sources: Array.from(e.querySelectorAll('.sources li'), (li) => ({
+                href: li.querySelector('a')?.getAttribute('href'),
+                text: li.textContent ?? '',
+              })),
+            })),
+          );
+          expect(findings).toHaveLength(a.findings.length);
+          a.findings.forEach((f, j) => {
+            expect(findings[j]!.quotes).toEqual(f.quotes.map((q) => [`“${q}”`, f.lang]));
+            expect(findings[j]!.sources.map((s) => s.href)).toEqual(f.sources.map((s) => s.url));
+            f.sources.forEach((s, k) => {
+              const text = findings[j]!.sources[k]!.text;
+              expect(text).toContain(english('popup_readOn', s.read));
+              expect(text).toContain(s.pageDate ? english('popup_pageDate', s.pageDate) : english('popup_pageUndated'));
+              if (s.reportedBy) expect(text).toContain(english('popup_reportedBy', s.reportedBy));
+              else expect(text).not.toContain('reported by');
+            });
+          });
+          const how = await item.locator('.answer-body > .how q').allTextContents();
+          expect(how).toEqual(a.how.map((f) => f.how));
+        }
+        expect(await axeViolations(ui), `axe-core violations, popup for ${site.host}, ${scheme}, unfolded`).toEqual([]);
+        if (site.shot === 'popup-known-site' && scheme === 'light') await screenshot(ui, 'popup-details-light');
       }
-      // Unknown facts are grouped in one item, placed where the worst-first order puts them.
-      expect(shown.filter((f) => f.concern === 'unknown')).toHaveLength(notes.facts.some((f) => f.concern === 'unknown') ? 1 : 0);
-      expect(await ui.locator('.questions li').count()).toBe(UPLOAD_QUESTIONS.length);
-      expect(await ui.locator('.policy-links a').count()).toBe(Object.values(notes.links).filter(Boolean).length);
+      expect(await sidewaysOverflowAt320(ui)).toBe(0);
+    });
+  }
 
-      expect(await axeViolations(ui), `axe-core violations, popup for a known site, ${scheme}`).toEqual([]);
-      await screenshot(ui, `popup-known-site-${scheme}`);
-    }
-    expect(await sidewaysOverflowAt320(ui)).toBe(0);
+  it('sources that disagree are shown together, newest first, with their dates', async () => {
+    await openPopup('https://chatgpt.com/');
+    await ui.locator('section.more > details > summary').click();
+    await ui.waitForSelector('.more-body');
+    const ads = await ui.locator('section.more .findings').filter({ has: ui.locator('[data-fact="advertising"]') }).locator(':scope > li').evaluateAll((items) =>
+      items.map((li) => (li.classList.contains('disagree') ? 'note' : `${li.getAttribute('data-value')} ${li.querySelector('.page-date')?.textContent}`)),
+    );
+    expect(ads).toEqual(['note', 'ads-shown page: 2026-01-17', 'no page undated', 'no page: Updated: 14 days ago']);
+    expect(await ui.locator('section.more .disagree').first().textContent()).toBe(english('popup_disagree'));
+  });
+
+  it('a Hugging Face Space says that each Space follows its owner\'s policy', async () => {
+    await openPopup('https://someone-chest-xray.hf.space/');
+    expect(await ui.locator('.site-kind').textContent()).toContain('Hugging Face Spaces');
+    await ui.locator('section.more > details > summary').click();
+    await ui.waitForSelector('.more-body');
+    expect(await ui.locator('.remark').first().textContent()).toContain(english('sites_remark_hfspaces_1'));
   });
 
   it('an unknown site: no notes, a general checklist, and the questions', async () => {
@@ -235,8 +313,10 @@ describe('popup', () => {
       expect(await ui.locator('.notes').getAttribute('data-notes')).toBe('none');
       expect(await ui.locator('.no-notes').textContent()).toBe('No notes for example.org.');
       expect(await ui.locator('.checklist li').count()).toBe(4);
+      expect(await ui.locator('.questions details').getAttribute('open'), 'the questions are open when there are no notes').toBe('');
       expect(await ui.locator('.questions li').count()).toBe(UPLOAD_QUESTIONS.length);
-      expect(await ui.locator('.facts').count()).toBe(0);
+      expect(await ui.locator('.answers').count()).toBe(0);
+      for (const part of (await firstScreen(ui)).slice(0, 3)) expect(part.bottom, part.part).toBeLessThanOrEqual(POPUP_VIEWPORT.height);
       expect(await axeViolations(ui), `axe-core violations, popup for an unknown site, ${scheme}`).toEqual([]);
       await screenshot(ui, `popup-unknown-site-${scheme}`);
     }
@@ -267,6 +347,46 @@ describe('popup', () => {
     expect(await ui.locator('#protection-switch').count()).toBe(0);
     expect(await ui.locator('.notes').getAttribute('data-notes')).toBe('none');
     expect(await axeViolations(ui)).toEqual([]);
+  });
+
+  it("the administrator's policy is shown as managed: at once from the last copy, and as soon as storage.managed answers", async () => {
+    const policy = { allowSiteExceptions: false, extraSites: ['pacs.example.org'] };
+    // storage.managed cannot be set from a test without writing the machine's browser policies: the page's own
+    // storage.managed answers the policy here, two seconds late, as it does right after the browser starts.
+    const page = await env.browser.context.newPage();
+    try {
+      await page.addInitScript((p) => {
+        const managed = chrome.storage.managed;
+        Object.defineProperty(chrome.storage, 'managed', {
+          value: { get: () => new Promise((resolve) => setTimeout(() => resolve(p), 2_000)), onChanged: managed.onChanged },
+        });
+      }, policy);
+      const open = async (): Promise<void> => {
+        await page.goto(`chrome-extension://${extensionId}/src/ui/popup/index.html?url=${encodeURIComponent('https://chatgpt.com/')}`);
+        await page.waitForSelector('main[aria-busy="false"]');
+      };
+
+      // The copy says there is no policy: shown at once, then the live policy replaces it.
+      await setStorage({ managedPolicyCache: { policy: {} } });
+      await open();
+      expect(await page.locator('main').getAttribute('data-can-change'), 'first paint, from the copy').toBe('true');
+      await page.waitForSelector('main[data-can-change="false"]', { timeout: 10_000 });
+      expect(await page.locator('#protection-switch').isDisabled()).toBe(true);
+      expect(await page.locator('#protection-managed').isVisible()).toBe(true);
+      // The popup refreshed the copy.
+      expect(await getStorage('managedPolicyCache')).toEqual({ policy });
+
+      // The copy holds the policy: managed from the first paint.
+      await open();
+      expect(await page.locator('main').getAttribute('data-can-change')).toBe('false');
+      expect(await page.locator('#protection-managed').isVisible()).toBe(true);
+      await page.waitForTimeout(2_500);
+      expect(await page.locator('main').getAttribute('data-can-change'), 'still managed once storage.managed answered').toBe('false');
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.close();
+      await worker.evaluate(() => chrome.storage.local.remove('managedPolicyCache'));
+    }
   });
 });
 

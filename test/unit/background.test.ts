@@ -19,9 +19,8 @@ describe('runtime messages', () => {
     expect(parseToBackground({ type: 'spg:deidentification-key' })).toEqual({ type: 'spg:deidentification-key' });
     expect(parseToBackground({ type: 'spg:clear-activity' })).toEqual({ type: 'spg:clear-activity' });
     expect(parseToBackground({ type: 'spg:guard-event', kind: 'warned', files: 2 })).toEqual({ type: 'spg:guard-event', kind: 'warned', files: 2 });
-    expect(parseToBackground({ type: 'spg:popup-state', tabId: 7 })).toEqual({ type: 'spg:popup-state', tabId: 7 });
-    expect(parseToBackground({ type: 'spg:popup-state', url: 'https://chatgpt.com/' })).toEqual({ type: 'spg:popup-state', url: 'https://chatgpt.com/' });
-    expect(parseToBackground({ type: 'spg:popup-state', tabId: -1, url: 5 })).toEqual({ type: 'spg:popup-state' });
+    // The popup reads its state itself (src/background/popup-state.ts): the background no longer answers this.
+    expect(parseToBackground({ type: 'spg:popup-state', tabId: 7 })).toBeUndefined();
     expect(parseToBackground({ type: 'spg:set-site-protection', url: 'https://a.example/', on: false })).toEqual({
       type: 'spg:set-site-protection',
       url: 'https://a.example/',

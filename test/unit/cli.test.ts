@@ -70,7 +70,35 @@ describe('usage', () => {
   it('prints help with exit 0', async () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/scan-privacy-guard scan \[--json\] PATH/);
+    expect(r.stdout).toMatch(/scan-privacy-guard scan \[--json\] \[--headers-only\] PATH/);
+  });
+
+  it('prints help for any command with --help or -h, exit 0, nothing on stderr, nothing scanned', async () => {
+    for (const argv of [['-h'], ['help'], ['scan', '--help'], ['scan', '-h'], ['scan', '--json', dir, '--help'], ['deidentify', '--help'], ['deidentify', '-h', '--out', dir]]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.stderr, argv.join(' ')).toBe('');
+      expect(r.stdout, argv.join(' ')).toMatch(/^Usage:\n/);
+      expect(r.stdout, argv.join(' ')).not.toContain('{"files":[');
+    }
+    expect((await cli('scan', '--help')).stdout).toMatch(/scan-privacy-guard scan \[--json\] \[--headers-only\] PATH/);
+    expect((await cli('deidentify', '--help')).stdout).toMatch(/scan-privacy-guard deidentify --out DIR/);
+  });
+
+  it('prints the version with --version, exit 0, alone or after a command', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['scan', '--version'], ['deidentify', '--version']]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.stdout).toBe(`scan-privacy-guard ${version}\n`);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('takes arguments after -- as paths, even when they look like options', async () => {
+    const r = await cli('scan', '--json', '--', '--help');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no such file or folder: --help/);
   });
 });
 
@@ -99,6 +127,18 @@ describe('scan --json', () => {
     expect(broken.verdict).toBe('unreadable');
     expect(broken.reason).toMatch(/could not be opened/);
     expect(out.summary).toMatchObject({ patients: 1, studies: 1 });
+  });
+
+  it('writes the same JSON as the reports it streams: one file per line, then the summary', async () => {
+    const r = await cli('scan', '--json', dir);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('{"files":[');
+    const out = JSON.parse(r.stdout) as { files: unknown[]; summary: { files: number } };
+    // One line per file, zip entries included, then the closing of the array and the summary.
+    expect(lines.length).toBe(1 + out.files.length + 2);
+    // Leaves: IM0001, the zip's entry, notes.txt and the broken link (the zip itself is listed but not counted).
+    expect(out.files.length).toBe(5);
+    expect(out.summary.files).toBe(4);
   });
 
   it('exits 0 for a folder with nothing identifying', async () => {

@@ -194,6 +194,19 @@ describe('cleaning a folder', () => {
     expect(lines.filter((l) => l.tag === '00080100').map((l) => l.value)).toEqual(['113100', '113107']);
   });
 
+  it('keeps free text such as Allergies only with --with retain-patient-free-text', async () => {
+    const withAllergies = path.join(dir, 'allergies');
+    fs.mkdirSync(withAllergies, { recursive: true });
+    fs.writeFileSync(path.join(withAllergies, 'IM1'), writeDicom([...PERSON, { tag: tag(0x0010, 0x2110), vr: 'LO', value: 'PENICILLIN PER DR HOUSE' }], { transferSyntax: 'explicit-le' }));
+    const plain = await cli('deidentify', '--out', path.join(dir, 'allergies-default'), '--', withAllergies);
+    const kept = await cli('deidentify', '--out', path.join(dir, 'allergies-kept'), '--with', 'retain-patient-free-text', '--', withAllergies);
+    expect(plain.code).toBe(0);
+    expect(kept.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'allergies-default', 'allergies', 'IM1')).includes('PENICILLIN')).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'allergies-kept', 'allergies', 'IM1')).includes('PENICILLIN PER DR HOUSE')).toBe(true);
+    expect((await cli('deidentify', '--help')).stdout).toMatch(/retain-patient-free-text/);
+  });
+
   it('exits 1 when a file cannot be cleaned, and writes no copy of it', async () => {
     const bad = path.join(dir, 'bad');
     fs.mkdirSync(bad, { recursive: true });

@@ -41,6 +41,9 @@ function survives(row: PlantedRow, column: OptionColumn, code: string): boolean 
   if (row.id === '00020003' || row.id.startsWith('0000')) return false;
   // The planted private creator is on no safe list.
   if (row.id === 'GGGGEEEE') return false;
+  // Retain Patient Characteristics' C rows are free text (Allergies, Special Needs, Patient State,
+  // Pre-Medication): removed unless Retain Patient Free Text is on too (checked below).
+  if (column === 'rtnPatCharsOpt' && code === 'C') return false;
   return true;
 }
 
@@ -79,6 +82,33 @@ describe('each option keeps exactly what its column says', () => {
       }
     });
   }
+});
+
+describe('Retain Patient Free Text', () => {
+  const FREE_TEXT = ['Allergies', 'PatientState', 'PreMedication', 'SpecialNeeds'];
+
+  it('keeps the four free-text rows of Retain Patient Characteristics only when it is on too', async () => {
+    const { dataset, rows } = plantedDataset({ nested: 'defined' });
+    const original = writeDicom(dataset, { transferSyntax: 'explicit-le', pixelData: { bytes: new Uint8Array(16) } });
+    const named = optionColumns('rtnPatCharsOpt');
+    const freeText = rows.filter((r) => named.get(r.id) === 'C');
+    expect(freeText.map((r) => r.keyword).sort()).toEqual(FREE_TEXT);
+    const run = async (options: Partial<DeidentifyOptions>): Promise<string[]> => {
+      const [result] = await deidentifyFiles([{ path: 'p.dcm', file: blobOf(original) }], { key: KEY, options: { ...BASIC_ONLY, ...options } });
+      expect(result!.status, result!.reason).toBe('cleaned');
+      return planted(new Uint8Array(await result!.output!.arrayBuffer()), rows);
+    };
+    const characteristics = await run({ retainPatientCharacteristics: true });
+    const withText = await run({ retainPatientCharacteristics: true, retainPatientFreeText: true });
+    const alone = await run({ retainPatientFreeText: true });
+    for (const keyword of FREE_TEXT) {
+      expect(characteristics, keyword).not.toContain(keyword);
+      expect(withText, keyword).toContain(keyword);
+      expect(alone, keyword).not.toContain(keyword); // it only widens Retain Patient Characteristics
+    }
+    expect(withText.filter((k) => !FREE_TEXT.includes(k))).toEqual(characteristics);
+    expect(alone).toEqual(await run({}));
+  });
 });
 
 describe('Retain Safe Private', () => {

@@ -104,20 +104,32 @@ describe('the default options keep exactly the patient characteristics', () => {
       const original = writeDicom(dataset, { transferSyntax: ts, pixelData: pixelsFor(ts) });
       const [result] = await deidentifyFiles([{ path: 'planted.dcm', file: blobOf(original) }], { key: KEY });
       const bytes = searchableBytes(await outputBytes(result!));
-      const kept = new Set(optionColumns('rtnPatCharsOpt').keys());
+      // Its K rows: the C rows are free text, removed unless Retain Patient Free Text is on.
+      const kept = new Set([...optionColumns('rtnPatCharsOpt')].filter(([, code]) => code === 'K').map(([id]) => id));
       const expected = rows.filter((r) => kept.has(r.id) && plantedText(r) !== undefined).map((r) => r.keyword).sort();
-      expect(expected.length).toBeGreaterThan(8);
+      // The 8 K rows with planted text (the 4 C rows are free text, removed by default: checked below).
+      expect(expected.length).toBe(8);
       expect(plantedValuesIn(bytes, rows).sort()).toEqual(expected);
       const dump = dcmdump(await result!.output!.arrayBuffer().then((b) => new Uint8Array(b)), `default-${ts}.dcm`);
       expect(dumpLines(dump).filter((l) => l.tag === '00080100').map((l) => l.value)).toEqual(['113100', '113108']);
       // Values the option keeps are findings of the verification scan too: lowered, with the reason.
-      const sex = result!.verification!.findings.filter((f) => f.keyword === 'Allergies');
-      expect(sex.length).toBeGreaterThan(0);
-      for (const f of sex) expect(f.note).toMatch(/Retain Patient Characteristics/);
+      // Free text under that option is gone by default.
+      for (const keyword of ['Allergies', 'PatientState', 'PreMedication', 'SpecialNeeds']) {
+        expect(result!.verification!.findings.some((f) => f.keyword === keyword), keyword).toBe(false);
+      }
+      // Kept with Retain Patient Free Text, it is a finding of the verification scan too: lowered, with the reason.
+      const [withText] = await deidentifyFiles([{ path: 'planted.dcm', file: blobOf(original) }], { key: KEY, options: { retainPatientFreeText: true } });
+      expect(withText!.status, withText!.reason).toBe('cleaned');
+      const allergies = withText!.verification!.findings.filter((f) => f.keyword === 'Allergies');
+      expect(allergies.length).toBeGreaterThan(0);
+      for (const f of allergies) {
+        expect(f.note).toMatch(/Retain Patient Characteristics/);
+        expect(f.severity).toBe('low');
+      }
     });
   }
 });
 
-it('DEFAULT_DEIDENTIFY_OPTIONS: only Retain Patient Characteristics is on', () => {
-  expect(Object.entries(DEFAULT_DEIDENTIFY_OPTIONS).filter(([, on]) => on).map(([k]) => k)).toEqual(['retainPatientCharacteristics']);
+it('DEFAULT_DEIDENTIFY_OPTIONS: only Retain Patient Characteristics and Clean Pixel Data are on', () => {
+  expect(Object.entries(DEFAULT_DEIDENTIFY_OPTIONS).filter(([, on]) => on).map(([k]) => k)).toEqual(['retainPatientCharacteristics', 'cleanPixelData']);
 });

@@ -47,7 +47,7 @@ function standInEngine(texts: Record<number, string>): TextEngine & { detections
       for (let i = 0; i < p.length; i++) p[i] = input.data[i]! > -1 ? 0.95 : 0;
       return p;
     },
-    async read(crops: ReadonlyArray<{ data: Uint8Array }>) {
+    async read(crops: ReadonlyArray<{ width: number; height: number; data: Uint8Array }>) {
       engine.reads += crops.length;
       return crops.map((c) => ({ text: texts[stripesOf(c) * 10] ?? '', confidence: 90 }));
     },

@@ -1,7 +1,7 @@
 // What the scan reports for the cases a person cares about: clean files stay quiet, burned-in text and
 // faces are flagged, identifying values repeated elsewhere are found, uploads are counted.
 import { describe, expect, it } from 'vitest';
-import { scanFile, scanFiles } from '../../src/core/scan';
+import { scanFile, scanFiles, scanStream } from '../../src/core/scan';
 import { bytesSource } from '../../src/core/source';
 import type { FileReport } from '../../src/core/report';
 import { writeDicom, tag, type El } from '../fixtures/dicom-writer';
@@ -60,6 +60,17 @@ describe('verdicts', () => {
     expect(r.verdict).toBe('identifying');
     expect(r.findings.find((f) => f.keyword === 'PatientName')).toMatchObject({ category: 'name', severity: 'high', value: 'DOE^JANE' });
     expect(r.findings.find((f) => f.keyword === 'StudyDate')).toMatchObject({ category: 'dates', severity: 'medium' });
+  });
+
+  it('allergies, patient state, pre-medication and special needs are free text of medium severity', async () => {
+    const r = await scan(ds([
+      el(0x0010, 0x2110, 'LO', 'PENICILLIN'), el(0x0038, 0x0050, 'LO', 'WHEELCHAIR'),
+      el(0x0038, 0x0500, 'LO', 'SEDATED'), el(0x0040, 0x0012, 'LO', 'CONTRAST'),
+    ]));
+    expect(r.verdict).toBe('identifying');
+    for (const keyword of ['Allergies', 'SpecialNeeds', 'PatientState', 'PreMedication']) {
+      expect(r.findings.find((f) => f.keyword === keyword), keyword).toMatchObject({ category: 'free-text', severity: 'medium' });
+    }
   });
 
   it('only dates make a file identifying too', async () => {
@@ -173,6 +184,42 @@ describe('faces', () => {
       expect(f.findings.find((x) => x.category === 'face')).toMatchObject({ severity: 'medium', note: 'a face could be rebuilt from this series' });
       expect(f.verdict).toBe('identifying');
     }
+  });
+
+  it('streams reports in input order as they are final, the files of a head series last with the whole series counted', async () => {
+    const chest = (i: number): Uint8Array => writeDicom(ds([el(0x0008, 0x0060, 'CS', 'CT'), el(0x0018, 0x0015, 'CS', 'CHEST'), el(0x0020, 0x000e, 'UI', '1.2.3.5'), el(0x0020, 0x0013, 'IS', String(i))]), { transferSyntax: 'explicit-le', pixelData: PIXELS });
+    const inputs = [
+      ...Array.from({ length: 30 }, (_, i) => ({ path: `H${i}`, source: bytesSource(headSlice('1.2.3.10', i)) })),
+      ...Array.from({ length: 5 }, (_, i) => ({ path: `C${i}`, source: bytesSource(chest(i)) })),
+      { path: 'missing', open: () => Promise.resolve({ error: 'it could not be opened: permission denied' }) },
+    ];
+    const seen: Array<[string, number]> = [];
+    const summary = await scanStream(inputs, { concurrency: 3, onReport: (report, index) => seen.push([report.path, index]) });
+    expect(seen.map(([p]) => p)).toEqual([...Array.from({ length: 5 }, (_, i) => `C${i}`), 'missing', ...Array.from({ length: 30 }, (_, i) => `H${i}`)]);
+    expect(seen.map(([, i]) => i)).toEqual([...Array.from({ length: 6 }, (_, i) => 30 + i), ...Array.from({ length: 30 }, (_, i) => i)]);
+    expect(summary).toMatchObject({ files: 36, identifying: 30, unreadable: 1, series: 2 });
+    const batch = await scanFiles(inputs, { concurrency: 3 });
+    expect(batch.files.map((f) => f.path)).toEqual(inputs.map((i) => i.path));
+    expect(batch.files[0]!.findings.find((f) => f.keyword === 'RecognizableFace')?.value).toBe('30 slices of the head');
+    expect(batch.files[35]).toMatchObject({ verdict: 'unreadable', reason: 'it could not be opened: permission denied', format: 'other' });
+  });
+
+  it('opens a deferred file only when it is scanned, closes it after, and reports a failed open as unreadable', async () => {
+    const events: string[] = [];
+    const deferred = (name: string, fail?: 'error' | 'throw') => ({
+      path: name,
+      open: async () => {
+        events.push(`open ${name}`);
+        if (fail === 'throw') throw new Error('disk gone');
+        if (fail === 'error') return { error: 'it could not be opened: permission denied' };
+        return { source: bytesSource(headSlice('1.2.3.11', 1)), close: async () => { events.push(`close ${name}`); } };
+      },
+    });
+    const report = await scanFiles([deferred('a'), deferred('b', 'error'), deferred('c', 'throw')], { concurrency: 1 });
+    expect(events).toEqual(['open a', 'close a', 'open b', 'open c']);
+    expect(report.files[0]!.format).toBe('dicom');
+    expect(report.files[1]).toMatchObject({ verdict: 'unreadable', reason: 'it could not be opened: permission denied' });
+    expect(report.files[2]).toMatchObject({ verdict: 'unreadable', reason: 'it could not be opened (disk gone)' });
   });
 
   it('a few slices, or a chest series, are not a face risk', async () => {

@@ -62,6 +62,8 @@ export interface PixelPlan {
 
 export interface CleanedDicom {
   output: Blob;
+  /** The output's first bytes (everything up to the pixel data, and its element header), in memory. */
+  head: Uint8Array;
   /** What was left on purpose, for the check of the output. */
   expected: ExpectedFindings;
   isDicomdir: boolean;
@@ -318,40 +320,41 @@ export async function deidentifyDicom(
       : `an identifying value of the original was still found in the cleaned header, in (${hexTag(left.tag).slice(0, 4)},${hexTag(left.tag).slice(4)})`);
   }
 
-  const parts: BlobPart[] = [blobPart(prefix)];
-  if (!pixel) {
-    parts.push(blobPart(mainBytes));
-  } else if (cleanedPixels) {
-    const total = cleanedPixels.frames.reduce((n, f) => n + f.length, 0);
-    const pad = total % 2 === 1 ? [new Uint8Array(1)] : [];
-    const pixelHeader = encodeElementHeader(PIXEL_DATA, cleanedPixels.vr, total + pad.length, enc);
-    const value = [...cleanedPixels.frames, ...pad];
-    if (inflated) {
-      parts.push(blobPart(deflateSync(concatBytes([mainBytes, pixelHeader, ...value, trailerBytes]), { level: 6 })));
-    } else {
-      parts.push(blobPart(mainBytes), blobPart(pixelHeader), ...value.map(blobPart), blobPart(trailerBytes));
-    }
-  } else {
-    const pixelHeader = encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
-    if (inflated) {
-      parts.push(blobPart(deflateSync(concatBytes([mainBytes, pixelHeader, inflated.subarray(pixel.start, pixel.end), trailerBytes]), { level: 6 })));
-    } else {
-      const value = origin.blob
-        ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)
-        : await source.read(datasetStart + pixel.start, datasetStart + pixel.end);
-      parts.push(blobPart(mainBytes), blobPart(pixelHeader), blobPart(value), blobPart(trailerBytes));
-    }
-  }
-  if (!pixel && inflated) {
-    parts.splice(1, 1, blobPart(deflateSync(mainBytes, { level: 6 })));
-  }
-  return {
-    output: new Blob(parts),
+  const done = {
     expected,
     isDicomdir,
     terms: pictureTerms(inspection.findings),
     ...(cleanedPixels ? { pixels: { regions: plan?.regions.length ?? 0, frames: cleanedPixels.frames.length, decompressed: cleanedPixels.decompressed } } : {}),
   };
+  // The pixel data as written: the masked frames when the picture was cleaned, else the original's value.
+  let pixelHeader: Uint8Array | undefined;
+  let maskedFrames: Uint8Array[] | undefined;
+  if (pixel && cleanedPixels) {
+    const total = cleanedPixels.frames.reduce((n, f) => n + f.length, 0);
+    maskedFrames = total % 2 === 1 ? [...cleanedPixels.frames, new Uint8Array(1)] : cleanedPixels.frames;
+    pixelHeader = encodeElementHeader(PIXEL_DATA, cleanedPixels.vr, total + (total % 2), enc);
+  } else if (pixel) {
+    pixelHeader = encodePixelHeader(pixel, enc);
+  }
+  if (inflated) {
+    const dataset = pixel
+      ? concatBytes([mainBytes, pixelHeader!, ...(maskedFrames ?? [inflated.subarray(pixel.start, pixel.end)]), trailerBytes])
+      : mainBytes;
+    const head = concatBytes([prefix, deflateSync(dataset, { level: 6 })]);
+    return { output: new Blob([blobPart(head)]), head, ...done };
+  }
+  if (!pixel) {
+    const head = concatBytes([prefix, mainBytes]);
+    return { output: new Blob([blobPart(head)]), head, ...done };
+  }
+  const head = concatBytes([prefix, mainBytes, pixelHeader!]);
+  const value: BlobPart[] = maskedFrames
+    ? maskedFrames.map(blobPart)
+    : [blobPart(origin.blob
+      ? origin.blob.slice(datasetStart + pixel.start, datasetStart + pixel.end)
+      : await source.read(datasetStart + pixel.start, datasetStart + pixel.end))];
+  const parts = [blobPart(head), ...value, ...(trailerBytes.length > 0 ? [blobPart(trailerBytes)] : [])];
+  return { output: new Blob(parts), head, ...done };
 }
 
 /** The elements with `set` in place of any with the same tag (kept in tag order) and `drop` removed. */
@@ -364,4 +367,8 @@ function withAttributes(elements: OutElement[], set: readonly OutElement[], drop
     else out.splice(at, 0, el);
   }
   return out;
+}
+
+function encodePixelHeader(pixel: { start: number; end: number; vr: string; undefinedLength: boolean }, enc: Parameters<typeof encodeElementHeader>[3]): Uint8Array {
+  return encodeElementHeader(PIXEL_DATA, pixel.vr, pixel.undefinedLength ? 0xffffffff : pixel.end - pixel.start, enc);
 }

@@ -23,7 +23,7 @@ export interface HeaderLimits {
   maxHeaderBytes: number;
 }
 
-export const DEFAULT_HEADER_LIMITS: HeaderLimits = { initialBytes: 256 * 1024, maxHeaderBytes: 64 * 1024 * 1024 };
+export const DEFAULT_HEADER_LIMITS: HeaderLimits = { initialBytes: 64 * 1024, maxHeaderBytes: 64 * 1024 * 1024 };
 
 export type Layout = 'part10' | 'meta-no-preamble' | 'raw';
 

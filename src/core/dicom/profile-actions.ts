@@ -16,6 +16,23 @@ export interface ProfileOptions {
   cleanStructuredContent: boolean;
   cleanGraphics: boolean;
   retainSafePrivate: boolean;
+  /**
+   * Keep Allergies, Special Needs, Patient State and Pre-Medication (the rows Retain Patient Characteristics
+   * marks C): free text that can name people or places, so by default (false) they are removed even when
+   * patient characteristics are kept. Only with Retain Patient Characteristics on; the file's own names and
+   * IDs are still taken out of the text.
+   */
+  retainPatientFreeText: boolean;
+  /**
+   * Clean Pixel Data (PS3.15 E.3.1, 113101): the text drawn into pictures is found, read and blacked out in
+   * every frame, and the copy read again (default true). Only where the picture's text could be read.
+   */
+  cleanPixelData: boolean;
+  /**
+   * With Clean Pixel Data: also black out everything outside the regions an ultrasound picture lists (its
+   * scanner's screen, crowded with settings and names). Not a PS3.15 option of its own. Default false.
+   */
+  maskOutsideUltrasoundRegions: boolean;
 }
 
 /**
@@ -33,6 +50,9 @@ export const DEFAULT_PROFILE_OPTIONS: Readonly<ProfileOptions> = Object.freeze({
   cleanStructuredContent: false,
   cleanGraphics: false,
   retainSafePrivate: false,
+  retainPatientFreeText: false,
+  cleanPixelData: true,
+  maskOutsideUltrasoundRegions: false,
 });
 
 /** The option names, in the order above. */
@@ -103,6 +123,8 @@ export function resolveAction(row: Pick<ProfileRow, 'basic' | 'options'>, option
   for (const option of OPTION_ORDER) {
     const code = row.options[option];
     if (code === undefined || !options[option]) continue;
+    // PS3.15's C here means "values of similar meaning known not to identify": free text cannot be known so.
+    if (option === 'retainPatientCharacteristics' && code === 'C' && !options.retainPatientFreeText) continue;
     return { action: code === 'K' ? 'keep' : 'clean', option };
   }
   return { action: basicAction(row.basic, vr) };

@@ -3,7 +3,10 @@
 // second scan inside the engine. A copy is offered only when every medical file came out clean.
 
 import browser from 'webextension-polyfill';
-import { deidentifyFiles, type DeidentifyResult } from '../../core/deidentify';
+import { deidentifyFiles, type DeidentifyResult, type PictureCleaning } from '../../core/deidentify';
+import type { MaskPlan } from '../../core/text/picture-findings';
+import { extensionCodecs } from './codec-assets';
+import type { TextReader } from '../text/client';
 import {
   DEIDENTIFICATION_KEY_STORAGE_KEY,
   SETTINGS_STORAGE_KEY,
@@ -29,6 +32,8 @@ export type CleanCopies =
       pictureMayShowText: string[];
       /** Paths of copies from which a face could still be rebuilt. */
       faceMayBeRebuilt: string[];
+      /** Copies whose picture had its text masked, and how many regions in all. */
+      masked: { files: number; regions: number };
     };
 
 async function deidentificationKey(): Promise<Uint8Array> {
@@ -60,14 +65,27 @@ function asFile(result: DeidentifyResult, original: File): File {
   return new File([out], original.name, { type: original.type, lastModified: original.lastModified });
 }
 
+/** What the copies do to the pictures: the regions to mask per file, and the reader that checks the copies. */
+export interface CopyPictures {
+  plans: ReadonlyMap<string, MaskPlan>;
+  reader: TextReader;
+}
+
 /**
  * Prepares de-identified copies of `files` (same names, types and lastModified, in the same order; files
  * with nothing medical passed through unchanged). `paths` are the paths shown to the person, one per file.
- * Never hands out a partly cleaned upload: one failed file and no copy is offered.
+ * With `pictures`, the text in the pictures is masked (Clean Pixel Data, unless the settings turn it off)
+ * and every copy's picture read again. Never hands out a partly cleaned upload: one failed file and no copy.
  */
-export async function prepareCleanCopies(files: File[], paths: string[]): Promise<CleanCopies> {
+export async function prepareCleanCopies(files: File[], paths: string[], pictures?: CopyPictures): Promise<CleanCopies> {
   const [key, options] = await Promise.all([deidentificationKey(), deidentifyOptions()]);
-  const results = await deidentifyFiles(files.map((file, i) => ({ path: paths[i] ?? file.name, file })), { key, options });
+  const cleaning: PictureCleaning | undefined = pictures && {
+    planFor: (path) => pictures.plans.get(path),
+    // The copy is checked by the same worker: its bytes are handed over (it exists only in memory).
+    verify: async (request) => pictures.reader.readDicom(new Blob([(await request.source.read(0, request.source.size)) as Uint8Array<ArrayBuffer>]), request.terms),
+    codecs: extensionCodecs(),
+  };
+  const results = await deidentifyFiles(files.map((file, i) => ({ path: paths[i] ?? file.name, file })), { key, options, ...(cleaning ? { pictures: cleaning } : {}) });
   const failed = results
     .filter((r) => r.status === 'failed' || !r.output)
     .map((r) => ({ path: r.path, reason: r.reason ?? 'the copy could not be made' }));
@@ -79,5 +97,9 @@ export async function prepareCleanCopies(files: File[], paths: string[]): Promis
     files: results.map((r, i) => asFile(r, files[i]!)),
     pictureMayShowText: results.filter((r) => r.pictureMayShowText).map((r) => r.path),
     faceMayBeRebuilt: results.filter((r) => r.faceMayBeRebuilt).map((r) => r.path),
+    masked: {
+      files: results.filter((r) => r.pictureMasked).length,
+      regions: results.reduce((n, r) => n + (r.pictureMasked?.regions ?? 0), 0),
+    },
   };
 }

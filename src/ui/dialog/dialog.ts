@@ -1,15 +1,28 @@
 // The decision dialog page: receives the held files over a MessagePort, checks them, explains what was found and asks.
 //
 // Framed by the guard (src/content) into the site; the protocol is in ./protocol.ts. The page's state is on
-// <body data-state>: `waiting` (nothing shown: no request yet, or checking), `asking` (the findings and the
-// choices), `confirming` (the deliberate second step before an original goes out), `failed` (the check
-// failed or took too long: only Cancel), `done` (a decision was sent, or there was nothing to ask).
+// <body data-state>: `waiting` (nothing shown: no request yet), `checking` ("Checking N files on this
+// computer…", painted before the engine has loaded), `asking` (the findings and the choices), `confirming`
+// (the deliberate second step before an original goes out), `failed` (the check failed or took too long:
+// only Cancel), `done` (a decision was sent, or there was nothing to ask).
+// The order of a check: the header findings with Cancel as soon as the scan is done; the other choices once
+// the administrator's policy is known (at once, except right after the browser starts); the de-identified
+// copy and the previews of pictures when they are ready. Slower checks of the pictures come after.
+// The engine (./engine.ts) is loaded in parallel with the first view, so this module stays small.
 // Values from the files are only ever put into the page with textContent, never parsed as HTML.
 
-import { scanFiles } from '../../core/scan';
-import { blobSource } from '../../core/source';
 import type { ScanReport } from '../../core/report';
-import type { CheckRequest, DialogToGuard, FailureRequest, GuardToDialog, OutcomeMessage, UploadPath } from './protocol';
+import {
+  FILE_COUNT_PARAMETER,
+  type CheckRequest,
+  type DialogToGuard,
+  type FailureRequest,
+  type GuardToDialog,
+  type OutcomeMessage,
+  type PolicyMessage,
+  type ReadyMessage,
+  type UploadPath,
+} from './protocol';
 import {
   explainConfirm,
   explainFailure,
@@ -20,8 +33,8 @@ import {
   type Explanation,
   displayPath,
 } from './explain';
-import { prepareCleanCopies, type CleanCopies } from './clean-copy';
-import { PreviewPanel, picturesToPreview } from './preview';
+import type { CleanCopies } from './clean-copy';
+import type { PicturePanel } from './picture-panel';
 import { el, type Child } from '../shared/element';
 import { localizeDocument, t } from '../popup/elements';
 import { TextReader } from '../text/client';
@@ -34,10 +47,28 @@ const AUTO_COPY_WAIT_MS = 20_000;
 const DECISION_DELAY_MS = 50;
 /** Files read at once: browser file reads wait on the disk, not the processor. */
 const SCAN_CONCURRENCY = 16;
+/** Reading the text in the pictures longer than this counts as failed: they stay "may show text". */
+const PICTURE_TIMEOUT_MS = 60_000;
+/** After the person changes which regions are masked, the copy is made again this long after the last change. */
+const RECOPY_DELAY_MS = 400;
 /** Failed files listed under "A de-identified copy can't be offered" before "and N more". */
 const MAX_FAILED_LISTED = 20;
+/** The first bytes of each file read in one go: the sniff and a typical header come from one read. */
+const READ_AHEAD_BYTES = 64 * 1024;
+/** Files whose first bytes are read together, as one Blob (see groupedReadAheadSources). */
+const READ_GROUP_FILES = 25;
 
-type State = 'waiting' | 'asking' | 'confirming' | 'failed' | 'done';
+type State = 'waiting' | 'checking' | 'asking' | 'confirming' | 'failed' | 'done';
+
+/** The engine, loading from the start (see ./engine.ts); its failure is handled where it is awaited. */
+const engine = import('./engine');
+engine.catch(() => undefined);
+
+/** What the dialog may offer: the settings in force, under the administrator's policy. */
+interface Policy {
+  allowOriginal: boolean;
+  mode: 'ask' | 'always-deidentify' | 'block';
+}
 
 const UPLOAD_PATHS: ReadonlySet<string> = new Set<UploadPath>(['input', 'folder-input', 'drop', 'paste', 'picker', 'clipboard', 'egress']);
 
@@ -49,10 +80,20 @@ interface Current {
   context?: ExplainContext & { totalBytes: number };
   copies?: CleanCopies;
   report?: ScanReport;
-  /** First-image previews of pictures that may show text (created when there is one). */
-  previews?: PreviewPanel;
+  /** The pictures with the text read in them, and the person's choices of what to mask. */
+  pictures?: PicturePanel;
+  /** While the text in the pictures is read: how far it got. */
+  reading?: { done: number; total: number };
+  /** The reading failed: why (the pictures then stay "may show text"). */
+  readingFailed?: string;
+  /** Counts the copies made, so an older one finishing late is dropped. */
+  copiesRun?: number;
   failed?: 'timeout' | 'error';
   decided: boolean;
+  /** Known once the administrator's policy was read; until then only Cancel is offered. */
+  policy?: Policy;
+  /** Called when the policy arrives. */
+  onPolicy?: () => void;
 }
 
 /** Reads the text drawn into pictures, in a worker of this page (started on first use). */
@@ -60,7 +101,7 @@ export const textReader = new TextReader();
 
 let port: MessagePort | undefined;
 let current: Current | undefined;
-const queue: GuardToDialog[] = [];
+const queue: Array<CheckRequest | FailureRequest> = [];
 let busy = false;
 /** A decision waits to be sent (see decide): the next request waits for it. */
 let sending = false;
@@ -88,10 +129,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** The guard's message, checked; anything malformed is dropped. */
+function modeOf(value: unknown): Policy['mode'] {
+  return value === 'always-deidentify' || value === 'block' ? value : 'ask';
+}
+
 function parse(data: unknown): GuardToDialog | undefined {
   if (!isRecord(data) || typeof data.requestId !== 'string') return undefined;
   if (data.type === 'failure') {
     return { type: 'failure', requestId: data.requestId, reason: data.reason === 'timeout' ? 'timeout' : 'error' };
+  }
+  if (data.type === 'policy') {
+    const mode = modeOf(data.mode);
+    // Only an explicit true offers the original: anything else is the safe choice.
+    return { type: 'policy', requestId: data.requestId, allowOriginal: data.allowOriginal === true && mode !== 'block', mode };
   }
   if (data.type !== 'check' || !Array.isArray(data.files) || !data.files.every((f) => f instanceof File)) return undefined;
   const files = data.files as File[];
@@ -105,8 +155,25 @@ function parse(data: unknown): GuardToDialog | undefined {
     site: typeof data.site === 'string' ? data.site : '',
     // Only an explicit true offers the original: anything else is the safe choice.
     allowOriginal: data.allowOriginal === true && data.mode !== 'block',
-    mode: data.mode === 'always-deidentify' || data.mode === 'block' ? data.mode : 'ask',
+    mode: modeOf(data.mode),
+    policySettled: data.policySettled === true,
   };
+}
+
+/** The policy for a request, in hand or still queued; ignored for any other. */
+function receivePolicy(message: PolicyMessage): void {
+  const policy: Policy = { allowOriginal: message.allowOriginal, mode: message.mode };
+  if (current?.requestId === message.requestId) {
+    if (current.policy || current.decided) return;
+    current.policy = policy;
+    current.onPolicy?.();
+    return;
+  }
+  for (const queued of queue) {
+    if (queued.type === 'check' && queued.requestId === message.requestId && !queued.policySettled) {
+      Object.assign(queued, { ...policy, policySettled: true });
+    }
+  }
 }
 
 function receive(data: unknown): void {
@@ -114,6 +181,10 @@ function receive(data: unknown): void {
   if (!message) {
     // A check we cannot read is answered, so the guard fails closed at once instead of waiting.
     if (isRecord(data) && typeof data.requestId === 'string') send({ type: 'dialog-error', requestId: data.requestId });
+    return;
+  }
+  if (message.type === 'policy') {
+    receivePolicy(message);
     return;
   }
   // The guard gave up on the request in hand (it timed out, or we reported an error): show the failure now.
@@ -157,16 +228,29 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** Resolves once the request in hand has its policy (at once when it came with the check). */
+function policyOf(here: Current): Promise<Policy> {
+  if (here.policy) return Promise.resolve(here.policy);
+  return new Promise((resolve) => {
+    here.onPolicy = () => resolve(here.policy!);
+  });
+}
+
 async function check(request: CheckRequest): Promise<void> {
   const here = current!;
   here.check = request;
-  setState('waiting');
+  if (request.policySettled) here.policy = { allowOriginal: request.allowOriginal, mode: request.mode ?? 'ask' };
+  renderChecking(request.files.length);
   let report: ScanReport;
+  let loaded: Awaited<typeof engine>;
   try {
+    loaded = await engine;
+    const { scanFiles, groupedReadAheadSources, DEFAULT_HEADER_LIMITS } = loaded;
+    const sources = groupedReadAheadSources(request.files, READ_AHEAD_BYTES, READ_GROUP_FILES);
     report = await withTimeout(
       scanFiles(
-        request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) })),
-        { concurrency: SCAN_CONCURRENCY },
+        request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: sources[i]! })),
+        { concurrency: SCAN_CONCURRENCY, header: { ...DEFAULT_HEADER_LIMITS, initialBytes: READ_AHEAD_BYTES } },
       ),
       SCAN_TIMEOUT_MS,
     );
@@ -180,12 +264,13 @@ async function check(request: CheckRequest): Promise<void> {
     return;
   }
   if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
-  const { outcome, counts } = outcomeOf(report);
-  const message: OutcomeMessage = { type: 'outcome', requestId: request.requestId, outcome, counts };
-  if (outcome !== 'ask') {
+  let { outcome, counts } = outcomeOf(report);
+  // Medical pictures are read for text before anything is released: a clean header does not make a clean picture.
+  const readPictures = outcome !== 'pass' && loaded.hasPictures(report);
+  if (outcome !== 'ask' && !readPictures) {
     here.decided = true; // nothing to ask: the guard releases the files
     clear('done');
-    send(message);
+    send({ type: 'outcome', requestId: request.requestId, outcome, counts });
     return;
   }
   here.context = {
@@ -194,43 +279,137 @@ async function check(request: CheckRequest): Promise<void> {
     fileCount: request.files.length,
     totalBytes: request.files.reduce((n, f) => n + f.size, 0),
   };
-  here.explanation = explainReport(report, here.context, t);
-  here.report = report;
-  if (request.mode === 'block') {
+  const asked = outcome === 'ask';
+  if (asked) {
+    // The header findings and Cancel now; the text in the pictures follows.
+    here.explanation = explainReport(report, here.context, t);
+    here.report = report;
+    send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+    if (readPictures) here.reading = { done: 0, total: 0 };
     renderAsking(here);
-    send(message);
     focusDefault();
+  }
+  if (readPictures) {
+    here.reading = { done: 0, total: 0 };
+    if (!asked) renderReading(here);
+    report = await readTheirText(here, request, loaded, report);
+    here.reading = undefined;
+    if (here.failed || here.decided || current !== here) return;
+    ({ outcome, counts } = outcomeOf(report));
+    here.report = report;
+    here.explanation = explainReport(report, here.context, t);
+    if (!asked) {
+      if (outcome !== 'ask') {
+        here.decided = true; // the pictures showed nothing either: released
+        clear('done');
+        send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+        return;
+      }
+      send({ type: 'outcome', requestId: request.requestId, outcome, counts });
+    }
+    showAsking(here);
+  }
+  if (!here.policy) {
+    // Every other choice once the administrator's policy is known.
+    await policyOf(here);
+    if (here.failed || here.decided || current !== here) return;
+  }
+  const policy = here.policy!;
+  if (policy.mode === 'block') {
+    showAsking(here);
     return;
   }
-  const copies = prepareCleanCopies(request.files, request.paths).then(
-    (c) => {
-      here.copies = c;
-      return c;
-    },
-    () => {
-      // No copies: the choice is not offered, and the dialog says so.
-      here.copies = { available: false, reason: 'the de-identifier stopped with an unexpected error', failed: [] };
-      return here.copies;
-    },
-  );
-  if (request.mode === 'always-deidentify') {
+  const copies = makeCopies(here);
+  if (policy.mode === 'always-deidentify') {
     // Settings say: send a verified de-identified copy without asking, when there is one with no caveat.
     const ready = await Promise.race([copies, new Promise<undefined>((r) => setTimeout(() => r(undefined), AUTO_COPY_WAIT_MS))]);
     if (here.failed || here.decided) return;
     if (ready?.available && ready.pictureMayShowText.length === 0 && ready.faceMayBeRebuilt.length === 0) {
-      send(message); // the frame becomes visible, but shows nothing: the state stays `waiting`
       decide('deidentified');
       return;
     }
   }
-  renderAsking(here);
-  send(message);
-  focusDefault();
-  void copies.then(() => {
+  showAsking(here);
+}
+
+/**
+ * The report with the text of the pictures read (by the text worker, a sample of each series), the progress
+ * shown as it goes; when the reading fails or takes too long, every picture says its text was not checked.
+ */
+async function readTheirText(here: Current, request: CheckRequest, loaded: Awaited<typeof engine>, headerOnly: ScanReport): Promise<ScanReport> {
+  const { scanFiles, blobSource, workerPictureReading } = loaded;
+  const inputs = (): Array<{ path: string; source: ReturnType<typeof blobSource> }> =>
+    request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }));
+  textReader.warmUp();
+  const progress = (done: number, total: number): void => {
+    if (current !== here || !here.reading) return;
+    here.reading = { done, total };
+    updateReading(here);
+  };
+  try {
+    return await withTimeout(
+      scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: workerPictureReading(request.files, textReader, progress) }),
+      PICTURE_TIMEOUT_MS,
+    );
+  } catch (e) {
+    here.readingFailed = e instanceof ScanTimeout ? 'it took too long' : e instanceof Error ? e.message : 'unknown problem';
+    const reason = here.readingFailed;
+    // The same scan with a reader that says why it cannot read: each picture keeps its note, with the reason.
+    return scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: { read: () => Promise.reject(new Error(reason)) } }).catch(() => headerOnly);
+  }
+}
+
+/** Starts making the de-identified copies with the regions the person keeps masked; a newer run wins. */
+function makeCopies(here: Current): Promise<CleanCopies> {
+  const run = (here.copiesRun ?? 0) + 1;
+  here.copiesRun = run;
+  here.copies = undefined;
+  const request = here.check!;
+  const report = here.report!;
+  const made = engine
+    .then(({ prepareCleanCopies, maskPlans, regionKey }) => {
+      const visible = here.pictures?.keptVisible();
+      const plans = maskPlans(report.files, (finding, file) => visible !== undefined && finding.region !== undefined && visible.has(regionKey(file.path, finding.region)));
+      return prepareCleanCopies(request.files, request.paths, { plans, reader: textReader });
+    })
+    .then(
+      (c) => c,
+      (): CleanCopies => ({ available: false, reason: 'the de-identifier stopped with an unexpected error', failed: [] }),
+    );
+  void made.then((c) => {
+    if (here.copiesRun !== run) return;
+    here.copies = c;
     if (current !== here || here.decided || document.body.dataset.state !== 'asking') return;
     fillDeidentifySlot(here);
-    showPreviews(here);
   });
+  return made;
+}
+
+let recopyTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The person changed which regions are masked: the copy on offer is withdrawn and made again. */
+function regionsChanged(here: Current): void {
+  here.copies = undefined;
+  here.copiesRun = (here.copiesRun ?? 0) + 1;
+  fillDeidentifySlot(here);
+  clearTimeout(recopyTimer);
+  recopyTimer = setTimeout(() => {
+    if (current !== here || here.decided || here.policy?.mode === 'block') return;
+    void makeCopies(here);
+  }, RECOPY_DELAY_MS);
+}
+
+/** The findings with every choice the policy allows; focus stays where it was when they were on screen already. */
+function showAsking(here: Current): void {
+  const wasAsking = document.body.dataset.state === 'asking';
+  const focused = document.activeElement;
+  const action = focused?.getAttribute('data-action');
+  const region = focused?.getAttribute('data-region');
+  renderAsking(here);
+  void showPictures(here);
+  const again = region ? document.querySelector<HTMLElement>(`[data-region="${CSS.escape(region)}"]`) : null;
+  if (wasAsking && again) again.focus({ preventScroll: true });
+  else focusDefault(wasAsking && action ? `[data-action="${action}"]` : undefined);
 }
 
 function showFailure(request: FailureRequest): void {
@@ -257,8 +436,8 @@ function dialogFailed(): void {
 function decide(choice: 'cancel' | 'original' | 'deidentified'): void {
   const here = current;
   if (!here || here.decided) return;
-  if (choice === 'original' && (!here.check?.allowOriginal || here.failed)) return;
-  if (choice === 'deidentified' && (!here.copies?.available || here.failed || here.check?.mode === 'block')) return;
+  if (choice === 'original' && (!here.policy?.allowOriginal || here.failed)) return;
+  if (choice === 'deidentified' && (!here.copies?.available || here.failed || !here.policy || here.policy.mode === 'block')) return;
   here.decided = true;
   const message: DialogToGuard = {
     type: 'decision',
@@ -283,6 +462,14 @@ const root = (): HTMLElement => document.getElementById('spg-root')!;
 
 function setState(state: State): void {
   document.body.dataset.state = state;
+}
+
+/**
+ * A performance mark just before the next paint (bench/guard.bench.ts reads them): `spg-checking`,
+ * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows).
+ */
+function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices'): void {
+  requestAnimationFrame(() => performance.mark(name));
 }
 
 function clear(state: State): void {
@@ -321,6 +508,15 @@ function updateScrollable(): void {
   if (!body) return;
   if (body.scrollHeight > body.clientHeight + 1) body.setAttribute('tabindex', '0');
   else body.removeAttribute('tabindex');
+}
+
+/** The first view, before the engine has loaded: "Checking N files on this computer…". */
+function renderChecking(fileCount: number): void {
+  const title = fileCount === 1 ? t('dialog_checking_title_one') : t('dialog_checking_title_many', [String(fileCount)]);
+  const { card: node } = card(title, t('dialog_checking_lead'));
+  node.setAttribute('aria-busy', 'true');
+  setState('checking');
+  markPaint('spg-checking');
 }
 
 function renderGroup(group: ExplainedGroup): HTMLElement {
@@ -367,39 +563,68 @@ function renderAsking(here: Current): void {
     x.severalPatients !== undefined && el('p', { class: 'several-patients' }, x.severalPatients),
     ...x.groups.map(renderGroup),
     x.moreGroups !== undefined && el('p', { class: 'more' }, x.moreGroups),
-    x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown));
-  const { actions } = card(x.title, x.lead, findings, previewsOf(here));
+    x.notShown !== undefined && el('p', { class: 'not-shown' }, x.notShown),
+    here.reading !== undefined && el('p', { class: 'pictures-progress', id: 'spg-pictures-progress', role: 'status' }, readingText(here)),
+    here.readingFailed !== undefined && el('p', { class: 'pictures-failed', lang: 'en' }, t('dialog_pictures_failed', [here.readingFailed])));
+  const { actions } = card(x.title, x.lead, findings, here.pictures?.element);
   actions.append(
     button('cancel', t('dialog_action_cancel'), 'primary', () => decide('cancel')),
     el('div', { class: 'deidentify-slot', 'data-slot': 'deidentify' }),
   );
-  if (here.check?.mode === 'block') actions.append(el('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
-  if (here.check?.allowOriginal) {
+  if (!here.policy) actions.append(el('p', { class: 'hint policy-pending', id: 'spg-policy-pending' }, t('dialog_policy_pending')));
+  if (here.policy?.mode === 'block') actions.append(el('p', { class: 'hint blocked' }, t('dialog_blocked_note')));
+  if (here.policy?.allowOriginal) {
     actions.append(button('upload-original', t('dialog_action_upload_original'), 'quiet', () => {
       renderConfirm(here);
       focusDefault();
     }));
   }
   setState('asking');
-  if (here.copies) fillDeidentifySlot(here);
+  markPaint(here.policy ? 'spg-choices' : 'spg-findings');
+  fillDeidentifySlot(here);
 }
 
-/** The previews of pictures that may show text (none in `block` mode, where there is nothing to choose). */
-function previewsOf(here: Current): HTMLElement | undefined {
-  if (!here.report || !here.check || here.check.mode === 'block') return undefined;
-  const targets = picturesToPreview(here.report, here.check.files, here.copies?.available ? here.copies.pictureMayShowText : []);
-  if (!here.previews) {
-    if (targets.length === 0) return undefined;
-    here.previews = new PreviewPanel(t, () => current === here && !here.decided);
+/** "Reading the text in the pictures: 2 of 5" (before the first answer, without the counts). */
+function readingText(here: Current): string {
+  const r = here.reading;
+  return r && r.total > 0 ? t('dialog_pictures_progress', [String(r.done), String(r.total)]) : t('dialog_pictures_reading');
+}
+
+/** The checking view while the text in the pictures is read (the headers identified no one). */
+function renderReading(here: Current): void {
+  const title = here.check!.files.length === 1 ? t('dialog_checking_title_one') : t('dialog_checking_title_many', [String(here.check!.files.length)]);
+  const { card: node } = card(title, t('dialog_checking_lead'), el('p', { class: 'pictures-progress', id: 'spg-pictures-progress', role: 'status' }, readingText(here)));
+  node.setAttribute('aria-busy', 'true');
+  setState('checking');
+}
+
+function updateReading(here: Current): void {
+  const line = document.getElementById('spg-pictures-progress');
+  if (line) line.textContent = readingText(here);
+}
+
+/**
+ * Adds the pictures section (the text read in each picture, what will be masked) below the findings, once
+ * the text was read; none in `block` mode, where there is nothing to choose.
+ */
+async function showPictures(here: Current): Promise<void> {
+  if (!here.report || !here.check || here.reading || here.policy?.mode === 'block') return;
+  const loaded = await engine.catch(() => undefined);
+  if (!loaded) return; // the check itself reported the failure
+  if (current !== here || here.decided || !['asking', 'confirming'].includes(document.body.dataset.state ?? '')) return;
+  if (!here.pictures) {
+    const pictures = loaded.picturesForPanel(here.report);
+    if (pictures.length === 0) return;
+    const files = here.check.files;
+    const bytesOf = async (picture: { input: number; entry?: string }): Promise<Blob> => {
+      const file = files[picture.input]!;
+      return picture.entry === undefined ? file : loaded.zipEntryBlob(file, picture.entry, loaded.readZip, loaded.blobSource);
+    };
+    here.pictures = new loaded.PicturePanel(t, textReader, bytesOf, () => regionsChanged(here), () => current === here && !here.decided);
+    here.pictures.show(pictures);
   }
-  here.previews.add(targets);
-  return here.previews.element;
-}
-
-/** Adds previews the de-identifier asked for to the view on screen. */
-function showPreviews(here: Current): void {
-  const element = previewsOf(here);
-  if (element && !element.isConnected) document.getElementById('spg-findings')?.after(element);
+  const element = here.pictures.element;
+  if (!element.isConnected) document.getElementById('spg-findings')?.after(element);
   updateScrollable();
 }
 
@@ -425,13 +650,23 @@ function unavailableNote(copies: Extract<CleanCopies, { available: false }>): HT
 /** Offers the de-identified copy, as the primary choice (Cancel keeps the default focus), or says why there is none. */
 function fillDeidentifySlot(here: Current): void {
   const slot = document.querySelector<HTMLElement>('[data-slot="deidentify"]');
-  if (!slot || !here.copies || slot.firstChild) return;
+  if (!slot) return;
+  if (!here.copies) {
+    // Being made (again, after the person changed what is masked): say so, offer nothing yet.
+    if (here.copiesRun !== undefined && here.policy && here.policy.mode !== 'block') {
+      slot.replaceChildren(el('p', { class: 'hint preparing', role: 'status' }, t('dialog_deidentify_preparing')));
+      document.querySelector('[data-action="cancel"]')?.classList.replace('secondary', 'primary');
+    }
+    return;
+  }
+  if (slot.querySelector('[data-action="deidentify"], .unavailable')) return;
   if (!here.copies.available) {
     slot.replaceChildren(unavailableNote(here.copies));
     updateScrollable();
     return;
   }
   const caveats = [
+    here.copies.masked.regions > 0 && t('dialog_deidentify_masked', [String(here.copies.masked.regions)]),
     here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
     here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
   ].filter((c): c is string => typeof c === 'string');
@@ -455,6 +690,7 @@ function renderConfirm(here: Current): void {
     button('back', t('dialog_action_back'), 'secondary', () => {
       renderAsking(here);
       focusDefault('[data-action="upload-original"]');
+      void showPictures(here);
     }),
     button('confirm-original', t('dialog_action_confirm_original'), 'danger', () => decide('original')),
   );
@@ -479,7 +715,7 @@ function focusables(): HTMLElement[] {
 }
 
 /** Focus the default control (Cancel), or `selector` when given and present. */
-function focusDefault(selector = '[data-action="cancel"]'): void {
+function focusDefault(selector: string | undefined = '[data-action="cancel"]'): void {
   updateScrollable();
   const target = document.querySelector<HTMLElement>(selector) ?? document.querySelector<HTMLElement>('[data-action="cancel"]');
   // The choices stay in view below the text; on very short screens the title is shown first.
@@ -534,5 +770,12 @@ window.addEventListener('unhandledrejection', () => dialogFailed());
 // ---- start ----------------------------------------------------------------------------------------------
 
 localizeDocument('dialog_page_title');
-setState('waiting');
 window.addEventListener('message', onConnect);
+if (window.parent !== window) {
+  const ready: ReadyMessage = { type: 'spg-dialog-ready' };
+  window.parent.postMessage(ready, '*');
+}
+// The guard shows this frame at once: say what is happening before anything else arrives.
+const announced = Number(new URLSearchParams(location.search).get(FILE_COUNT_PARAMETER));
+if (Number.isInteger(announced) && announced > 0) renderChecking(announced);
+else setState('waiting');

@@ -265,6 +265,7 @@ function explainFinding(t: Translate, f: Finding, max: number): ExplainedItem {
   const label = f.private
     ? f.creator ? t('dialog_item_private_creator', [f.creator]) : t('dialog_item_private')
     : fieldLabel(t, f.keyword);
+  if (f.tag === '7FE00010' && f.category === 'picture-content') return explainPictureText(t, f, max);
   if (f.keyword === 'BurnedInAnnotation' && f.category === 'picture-content') {
     return { label, detail: t(f.value === 'YES' ? 'dialog_detail_burned_in_yes' : 'dialog_detail_burned_in_maybe') };
   }
@@ -279,6 +280,35 @@ function explainFinding(t: Translate, f: Finding, max: number): ExplainedItem {
   if (f.value !== undefined && f.value.trim() !== '') item.value = clip(formatValue(f, f.value), max);
   else item.detail = t('dialog_detail_binary');
   if (f.repeats) item.detail = t('dialog_detail_repeats', [fieldLabel(t, f.repeats.keyword)]);
+  return item;
+}
+
+const REPEAT_KEYS: Readonly<Record<string, string>> = {
+  name: 'dialog_picture_repeats_name',
+  identifier: 'dialog_picture_repeats_identifier',
+  'birth-date': 'dialog_picture_repeats_birth_date',
+  date: 'dialog_picture_repeats_date',
+  institution: 'dialog_picture_repeats_institution',
+  staff: 'dialog_picture_repeats_staff',
+};
+const SHAPE_KEYS: Readonly<Record<string, string>> = {
+  name: 'dialog_picture_looks_name',
+  date: 'dialog_picture_looks_date',
+  identifier: 'dialog_picture_looks_identifier',
+  phone: 'dialog_picture_looks_phone',
+  institution: 'dialog_picture_looks_institution',
+};
+
+/** A line of text read in a picture: the text, and what of the patient's details it repeats or resembles. */
+function explainPictureText(t: Translate, f: Finding, max: number): ExplainedItem {
+  const label = t('dialog_item_picture_text');
+  if (f.value === undefined) return { label, detail: t('dialog_detail_picture_not_checked') };
+  const item: ExplainedItem = { label, value: clip(f.value, max) };
+  const repeats = f.text?.repeats ?? [];
+  const looks = f.text?.looksLike ?? [];
+  if (repeats.length > 0) item.detail = t('dialog_detail_picture_repeats', [repeats.map((k) => t(REPEAT_KEYS[k]!)).join(', ')]);
+  else if (looks.length > 0) item.detail = t('dialog_detail_picture_looks', [looks.map((k) => t(SHAPE_KEYS[k]!)).join(', ')]);
+  else item.detail = t('dialog_detail_picture_text');
   return item;
 }
 

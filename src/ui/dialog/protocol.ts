@@ -1,6 +1,7 @@
 // The messages between the content script (the guard) and the dialog page framed into the site.
 //
-// How the two meet: the guard creates an <iframe> of `src/ui/dialog/index.html#<nonce>` inside a closed
+// How the two meet: the guard creates an <iframe> of `src/ui/dialog/index.html?files=<count>#<nonce>` (the
+// count lets the page paint "Checking N files…" before anything else arrives) inside a closed
 // shadow root, and once it has loaded posts `{ type: 'spg-connect', nonce }` to the frame's window with a
 // MessagePort transferred. Every later message travels over that port, which the site's scripts never
 // see, so the site cannot read what the dialog shows nor forge a choice. The dialog ignores a connect
@@ -18,6 +19,15 @@ export type UploadPath =
   | 'picker'
   | 'clipboard'
   | 'egress';
+
+/**
+ * Dialog → its parent window, once its script runs (sooner than the frame's load event): "connect me now".
+ * It carries no secret (the site may see it too); the guard answers only a message whose source is its own
+ * frame's window, which no page script can fake.
+ */
+export interface ReadyMessage {
+  type: 'spg-dialog-ready';
+}
 
 export interface ConnectMessage {
   type: 'spg-connect';
@@ -42,6 +52,20 @@ export interface CheckRequest {
    * de-identified copy without asking when one can be made (else ask); `block`: only Cancel.
    */
   mode?: 'ask' | 'always-deidentify' | 'block';
+  /**
+   * True when `allowOriginal` and `mode` follow the administrator's policy. Right after the browser starts
+   * the policy can take seconds to arrive: the check is sent at once without it (anything but true), the
+   * dialog offers only Cancel meanwhile, and a PolicyMessage follows.
+   */
+  policySettled?: boolean;
+}
+
+/** Guard → dialog: the settings in force for a check sent before the administrator's policy was read. */
+export interface PolicyMessage {
+  type: 'policy';
+  requestId: string;
+  allowOriginal: boolean;
+  mode: 'ask' | 'always-deidentify' | 'block';
 }
 
 /** Guard → dialog: the guard gave up waiting or failed; show this instead of a scan. */
@@ -52,7 +76,7 @@ export interface FailureRequest {
   reason: 'timeout' | 'error';
 }
 
-export type GuardToDialog = CheckRequest | FailureRequest;
+export type GuardToDialog = CheckRequest | FailureRequest | PolicyMessage;
 
 /**
  * Dialog → guard: the result of the check.
@@ -89,3 +113,6 @@ export type DialogToGuard = OutcomeMessage | DecisionMessage | DialogErrorMessag
 
 /** Where the dialog page is, relative to the extension root (the frame URL contains `/dialog`). */
 export const DIALOG_PAGE = 'src/ui/dialog/index.html';
+
+/** The query parameter of the dialog page's URL that says how many files are being checked. */
+export const FILE_COUNT_PARAMETER = 'files';

@@ -21,7 +21,7 @@ import {
   type Settings,
   type WarningMode,
 } from '../../core/settings';
-import { ALL_SITE_NOTES } from '../../core/site-notes';
+import { allSiteNotes } from '../../core/site-notes';
 import type { ClearActivityMessage } from '../../background/protocol';
 import { SITE_ACTIVITY_STORAGE_KEY, parseSiteActivity } from '../../background/site-activity';
 import { el, formatNumber, localizeDocument, t } from '../popup/elements';
@@ -267,7 +267,7 @@ function section(id: string, headingKey: string, ...children: (Node | string | n
 }
 
 function listedSites(): HTMLElement {
-  const names = [...ALL_SITE_NOTES].sort((a, b) => a.name.localeCompare(b.name));
+  const names = [...allSiteNotes()].sort((a, b) => a.name.localeCompare(b.name));
   return el(
     'details',
     { class: 'listed' },

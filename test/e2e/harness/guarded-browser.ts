@@ -36,18 +36,29 @@ export interface GuardedBrowser {
   close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export async function launchGuardedBrowser(): Promise<GuardedBrowser> {
-  if (!fs.existsSync(path.join(EXTENSION_DIST, 'manifest.json'))) {
-    throw new Error(`no built extension in ${EXTENSION_DIST}: the e2e global setup builds and copies it (vitest run --config vitest.e2e.config.ts)`);
+export interface LaunchOptions {
+  /** A profile to start with (a browser restarted on it); a new empty one by default. */
+  readonly userDataDir?: string;
+  /** The built extension to load (or several, side by side: a benchmark compares builds); the one under test by default. */
+  readonly extensionDir?: string | readonly string[];
+}
+
+export async function launchGuardedBrowser(options: LaunchOptions = {}): Promise<GuardedBrowser> {
+  const extensionDirs = typeof options.extensionDir === 'string' ? [options.extensionDir] : (options.extensionDir ?? [EXTENSION_DIST]);
+  for (const dir of extensionDirs) {
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+      throw new Error(`no built extension in ${dir}: the e2e global setup builds and copies it (vitest run --config vitest.e2e.config.ts)`);
+    }
   }
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spg-e2e-profile-'));
+  const extensionDir = extensionDirs.join(',');
+  const userDataDir = options.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spg-e2e-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: [
-      `--disable-extensions-except=${EXTENSION_DIST}`,
-      `--load-extension=${EXTENSION_DIST}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
@@ -109,9 +120,9 @@ export function requestsNotFromFixturePages(network: readonly NetworkEntry[], fi
 
 // ---- the extension's id -------------------------------------------------------------------------------
 
-/** The id Chromium gives the unpacked extension under test (computed as the demo does: demo/browser.ts). */
-export function unpackedExtensionId(): string {
-  return unpackedIdOf(EXTENSION_DIST);
+/** The id Chromium gives the unpacked extension under test, or another build (computed as the demo does: demo/browser.ts). */
+export function unpackedExtensionId(extensionDir: string = EXTENSION_DIST): string {
+  return unpackedIdOf(extensionDir);
 }
 
 /**

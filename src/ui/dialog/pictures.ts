@@ -1,0 +1,48 @@
+// The dialog's side of reading the text in pictures: the engine's picture reading done by the page's text
+// worker (a file of the upload is handed over as it is, a zip entry as its bytes), which files have a
+// picture, and the keys the person's choices about regions are kept under.
+
+import type { PictureReading } from '../../core/scan';
+import type { FileReport, Finding, FindingRegion, ScanReport } from '../../core/report';
+import type { TextReader } from '../text/client';
+
+/** The engine's picture reading, done by the text worker. */
+export function workerPictureReading(files: readonly File[], reader: TextReader, onProgress?: (done: number, total: number) => void): PictureReading {
+  return {
+    ...(onProgress ? { onProgress } : {}),
+    async read(request) {
+      const file = request.nested ? undefined : files[request.input];
+      const blob = file ?? new Blob([(await request.source.read(0, request.source.size)) as Uint8Array<ArrayBuffer>]);
+      return reader.readDicom(blob, request.terms);
+    },
+  };
+}
+
+function leaves(reports: readonly FileReport[]): FileReport[] {
+  return reports.flatMap((r) => (r.entries ? leaves(r.entries) : [r]));
+}
+
+/** Whether any file of the upload (zip entries included) has a picture whose text can be read. */
+export function hasPictures(report: ScanReport): boolean {
+  return leaves(report.files).some((r) => r.pixels !== undefined && r.verdict !== 'unreadable');
+}
+
+/** The key of a text region of a file, under which the person's choice to leave it visible is kept. */
+export function regionKey(path: string, region: FindingRegion): string {
+  return `${path}\u0000${region.x},${region.y},${region.width},${region.height}`;
+}
+
+/** Whether the person may leave a line of text visible: only when it repeats none of the patient's details. */
+export function mayStayVisible(finding: Finding): boolean {
+  return (finding.text?.repeats.length ?? 0) === 0;
+}
+
+/** The bytes of a zip entry of an upload's file (`dir/IM1`; one level of zip only). */
+export async function zipEntryBlob(file: Blob, entryPath: string, open: typeof import('../../core/zip/zip').readZip, source: typeof import('../../core/source').blobSource): Promise<Blob> {
+  if (entryPath.includes('!')) throw new Error('it is inside a zip inside the zip');
+  const archive = await open(source(file));
+  const entry = archive.entries.find((e) => e.path === entryPath && !e.isDirectory);
+  if (!entry) throw new Error('the entry is no longer in the zip');
+  const opened = entry.open();
+  return new Blob([(await opened.read(0, opened.size)) as Uint8Array<ArrayBuffer>]);
+}
