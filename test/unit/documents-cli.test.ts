@@ -53,7 +53,8 @@ describe('scan', () => {
     const run = await cli('scan', path.join(dir, 'in', 'photo.jpg'), path.join(dir, 'in', 'report.pdf'));
     expect(run.stdout).toContain('Place where the picture was taken (high):');
     expect(run.stdout).toContain('GPSPosition exif:GPSLatitude  "52.22970, 21.01220"');
-    expect(run.stdout).toMatch(/PageText pdf:text {2}"Patient: KOWALCZYK, MARTA/);
+    // Lines of a page with their place, as text read in a picture is shown.
+    expect(run.stdout).toMatch(/"Patient: KOWALCZYK, MARTA[^"]*" {2}\(page 1 at \d+,\d+ \d+ x \d+; text on the page: /);
   }, 120_000);
 });
 
