@@ -382,6 +382,37 @@ describe('PDF corners', () => {
   });
 });
 
+describe('masks and colour profiles', () => {
+  it('boxes the reader cannot make out become marks in the report\'s pixels', async () => {
+    const { pictureTextFindings } = await import('../../src/core/documents/picture-check');
+    const image = { width: 200, height: 100, channels: 1 as const, data: new Uint8Array(200 * 100) };
+    // A stand-in engine: the detector sees one line-shaped block, the reader cannot read it.
+    const engine = {
+      async detect(input: { width: number; height: number; scale: number; pad: number }) {
+        const p = new Float32Array(input.width * input.height);
+        for (let y = 40; y < 56; y++) for (let x = 40; x < 200; x++) p[y * input.width + x] = 0.95;
+        return p;
+      },
+      async read(crops: readonly unknown[]) {
+        return crops.map(() => ({ text: '', confidence: 0 }));
+      },
+    };
+    const read = await pictureTextFindings(image, engine, [], (r) => ({ page: 3, ...r }));
+    expect(read.findings).toEqual([]);
+    expect(read.marks).toHaveLength(1);
+    expect(read.marks[0]).toMatchObject({ page: 3 });
+  });
+
+  it('a masked JPEG keeps its colour profile', async () => {
+    const base = convertPicture(colourPhoto(64, 48), 'jpeg', ['-strip']);
+    const icc = segment(0xe2, [...ascii('ICC_PROFILE\0'), 1, 1, ...new Array<number>(40).fill(7)]);
+    const jpeg = join(base.subarray(0, 2), icc, base.subarray(2));
+    const masked = await cleanPicture(jpeg, 'jpeg', [{ x: 0, y: 0, width: 10, height: 10 }], { decoders: nodePictureDecoders(), jpeg: nodeJpegEncoder });
+    const layout = jpegLayout(masked.bytes);
+    expect(layout.segments.filter((s) => s.marker === 0xe2).map((s) => appKind(masked.bytes, s))).toEqual(['icc']);
+  });
+});
+
 describe('plans and cleaning', () => {
   it('plans: each region once, regions the person keeps, reasons of files not checked; nothing for DICOM', () => {
     const region = { frame: 1, x: 1, y: 2, width: 3, height: 4 };

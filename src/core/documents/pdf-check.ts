@@ -62,7 +62,11 @@ export async function openPdf(bytes: Uint8Array, host: PdfHost | undefined): Pro
   try {
     return await task.promise;
   } catch (e) {
-    await task.destroy().catch(() => undefined);
+    try {
+      await task.destroy();
+    } catch {
+      // Nothing was opened to close.
+    }
     const name = (e as { name?: string }).name;
     if (name === 'PasswordException') throw new PdfOpenError('the PDF is protected by a password, so it could not be read');
     if (name === 'InvalidPDFException') throw new PdfOpenError('the PDF is damaged (it could not be opened)');
@@ -349,6 +353,15 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
     const picture = marks.length > 0 ? { status: 'read' as const, marks } : undefined;
     return { format: 'pdf', verdict: verdictOf(findings, reason, looksMedical), ...(reason !== undefined ? { reason } : {}), findings, document, ...(picture ? { picture } : {}) };
   } finally {
-    await doc.destroy().catch(() => undefined);
+    await closePdf(doc);
+  }
+}
+
+/** Closes a document; one that is already closed says nothing. */
+export async function closePdf(doc: PdfDocument): Promise<void> {
+  try {
+    await doc.destroy();
+  } catch {
+    // Already closed.
   }
 }

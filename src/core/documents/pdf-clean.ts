@@ -4,7 +4,7 @@
 
 import type { FindingRegion } from '../report';
 import { fillImageRegions, type JpegEncoder } from './picture-clean';
-import { drawPage, drawScale, openPdf, PdfOpenError, PDF_PAGE_SCALE, type PdfHost } from './pdf-check';
+import { closePdf, drawPage, drawScale, openPdf, PdfOpenError, PDF_PAGE_SCALE, type PdfHost } from './pdf-check';
 
 /** The JPEG quality of the pages of a cleaned PDF: text stays sharp at 144 dpi. */
 const PAGE_QUALITY = 85;
@@ -63,6 +63,6 @@ export async function cleanPdf(bytes: Uint8Array, regions: readonly FindingRegio
     }
     return { bytes: await out.save({ useObjectStreams: true }), pages: doc.numPages, masked };
   } finally {
-    await doc.destroy().catch(() => undefined);
+    await closePdf(doc);
   }
 }
