@@ -173,6 +173,23 @@ describe('PDF reports', () => {
     expect(report.verdict).toBe('identifying');
   }, 120_000);
 
+  it('reads comments and filled form fields, with their rectangles', async () => {
+    const { PDFDocument } = await import('pdf-lib');
+    const doc = await PDFDocument.load(await reportPdf(1, ['Radiology report', 'Findings: the menisci are intact.']));
+    const field = doc.getForm().createTextField('patient');
+    field.setText('KOWALCZYK, MARTA');
+    field.addToPage(doc.getPage(0), { x: 50, y: 600, width: 200, height: 20 });
+    const report = await check(await doc.save());
+    const note = report.findings.find((f) => f.tag === 'pdf:annotation');
+    expect(note).toMatchObject({ keyword: 'Annotation', category: 'name', severity: 'high', value: 'KOWALCZYK, MARTA' });
+    // 50,600 to 250,620 in points, from the bottom: 100,444 to 500,484 at 2 pixels a point (pdf-lib's
+    // widget adds its border around it).
+    const r = note!.region!;
+    expect(r.page).toBe(1);
+    expect(covers(r, { x: 100, y: 444, width: 400, height: 40 })).toBe(true);
+    expect(r.width).toBeLessThan(410);
+  });
+
   it("reads Tesseract's invisible text layer as text", async () => {
     const report = await check(tesseractPdf());
     expect(report.document).toMatchObject({ textPages: 1, scannedPages: 0 });

@@ -140,6 +140,34 @@ export async function pageLines(page: PdfPage): Promise<PageLine[]> {
   return lines.map((l) => ({ ...l, x: Math.floor(l.x), y: Math.floor(l.y), width: Math.ceil(l.width) + 1, height: Math.ceil(l.height) + 1 }));
 }
 
+interface AnnotationLike {
+  rect?: number[];
+  contentsObj?: { str?: string };
+  titleObj?: { str?: string };
+  fieldValue?: unknown;
+  alternativeText?: string;
+}
+
+/**
+ * The text of a page's annotations (comments, their authors, filled form fields), each with its rectangle
+ * in pixels at PDF_PAGE_SCALE: not part of the text layer, but drawn on the page and so in a copy.
+ */
+export async function annotationLines(page: PdfPage): Promise<PageLine[]> {
+  const viewport = page.getViewport({ scale: PDF_PAGE_SCALE });
+  const out: PageLine[] = [];
+  for (const a of (await page.getAnnotations()) as AnnotationLike[]) {
+    const texts = [a.contentsObj?.str, a.titleObj?.str, a.alternativeText, typeof a.fieldValue === 'string' ? a.fieldValue : undefined]
+      .filter((t): t is string => typeof t === 'string' && t.trim().length > 0);
+    if (texts.length === 0 || !a.rect || a.rect.length < 4) continue;
+    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle(a.rect) as [number, number, number, number];
+    // Whole pixels around the rectangle (a hair of rounding error is not a pixel).
+    const x = Math.floor(Math.min(x1, x2) + 1e-6);
+    const y = Math.floor(Math.min(y1, y2) + 1e-6);
+    out.push({ text: texts.join(' ').replace(/\s+/g, ' ').trim(), x, y, width: Math.ceil(Math.abs(x2 - x1) - 1e-6) + 1, height: Math.ceil(Math.abs(y2 - y1) - 1e-6) + 1 });
+  }
+  return out;
+}
+
 /** The scale a page is drawn at, at most PDF_PAGE_SCALE and MAX_PAGE_PIXELS. */
 export function drawScale(page: PdfPage): number {
   const base = page.getViewport({ scale: 1 });
@@ -272,6 +300,7 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
     if (pages > textPages) problems.push(`only the first ${textPages} of its ${pages} pages were checked`);
     // The text layer of every page read, first; pages without one are read as pictures after.
     const layers: Array<{ number: number; lines: PageLine[] }> = [];
+    const notes: Array<{ number: number; lines: PageLine[] }> = [];
     const scanned: number[] = [];
     for (let number = 1; number <= textPages; number++) {
       try {
@@ -279,6 +308,8 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
         const lines = await pageLines(page);
         if (hasTextLayer(lines)) layers.push({ number, lines });
         else scanned.push(number);
+        const annotations = await annotationLines(page);
+        if (annotations.length > 0) notes.push({ number, lines: annotations });
         page.cleanup();
       } catch {
         problems.push(`page ${number} could not be read (it is damaged)`);
@@ -293,15 +324,17 @@ export async function checkPdf(bytes: Uint8Array, host: DocumentHost, limits: Do
     const info = (meta.info && typeof meta.info === 'object' ? meta.info : {}) as Record<string, unknown>;
     // pdf.js's XMP metadata: its entries (dc:creator, xmp:createdate...), parsed from the packet.
     const xmp: Record<string, unknown> = meta.metadata ? Object.fromEntries(meta.metadata) : {};
-    const allLines = layers.flatMap((l) => l.lines.map((x) => x.text));
+    const allLines = [...layers, ...notes].flatMap((l) => l.lines.map((x) => x.text));
     const terms = documentTerms(allLines);
     const findings: Finding[] = [];
-    for (const layer of layers) {
+    const pageText = layers.map((l) => ({ ...l, tag: 'pdf:text', keyword: 'PageText', where: 'text on the page' }));
+    const noteText = notes.map((l) => ({ ...l, tag: 'pdf:annotation', keyword: 'Annotation', where: 'a comment or form field on the page' }));
+    for (const layer of [...pageText, ...noteText]) {
       for (const line of layer.lines) {
         const meaning = lineMeaning(line.text, terms);
         if (!meaning) continue;
         findings.push({
-          ...finding('pdf:text', 'PageText', meaning.category, meaning.severity, line.text, `text on the page: ${meaning.note}`),
+          ...finding(layer.tag, layer.keyword, meaning.category, meaning.severity, line.text, `${layer.where}: ${meaning.note}`),
           region: { page: layer.number, x: line.x, y: line.y, width: line.width, height: line.height },
           text: { repeats: [...meaning.meaning.repeats], looksLike: [...meaning.meaning.looksLike] },
         });
