@@ -264,9 +264,11 @@ async function check(request: CheckRequest): Promise<void> {
     return;
   }
   if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
+  // Medical pictures are read for text before anything is released: a clean header does not make a clean
+  // picture; and what a header guesses of its picture waits for the reading (no false alarm meanwhile).
+  const readPictures = outcomeOf(report).outcome !== 'pass' && loaded.hasPictures(report);
+  if (readPictures) report = loaded.withoutPictureGuesses(report);
   let { outcome, counts } = outcomeOf(report);
-  // Medical pictures are read for text before anything is released: a clean header does not make a clean picture.
-  const readPictures = outcome !== 'pass' && loaded.hasPictures(report);
   if (outcome !== 'ask' && !readPictures) {
     here.decided = true; // nothing to ask: the guard releases the files
     clear('done');
