@@ -92,17 +92,13 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       // Dynamic imports stay plain import(): Vite's preload helper touches `document`, which a Worker has not
-      // (the pixel worker loads the codecs' glue on first use). Extension files are local; nothing to preload.
+      // (the text worker loads the codecs' glue on first use). Extension files are local; nothing to preload.
       modulePreload: false,
       rollupOptions: {
         // Extension pages that are not named in the manifest's own page fields (the dialog is framed into
         // sites through web_accessible_resources, which @crxjs copies as a plain asset otherwise).
         input: {
           dialog: 'src/ui/dialog/index.html',
-          // The dialog's frame decoder (a module Worker). Built as its own entry until the dialog starts it
-          // with `new Worker(new URL('./pixel-worker.ts', import.meta.url), { type: 'module' })`, which
-          // makes Vite build it from there instead (then drop this line).
-          'pixel-worker': 'src/ui/dialog/pixel-worker.ts',
         },
       },
     },
