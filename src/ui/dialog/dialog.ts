@@ -468,9 +468,10 @@ function setState(state: State): void {
 
 /**
  * A performance mark just before the next paint (bench/guard.bench.ts reads them): `spg-checking`,
- * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows).
+ * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows), `spg-pictures`
+ * (the text read in the pictures shown), `spg-copy` (the de-identified copy offered).
  */
-function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices'): void {
+function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices' | 'spg-pictures' | 'spg-copy'): void {
   requestAnimationFrame(() => performance.mark(name));
 }
 
@@ -624,6 +625,7 @@ async function showPictures(here: Current): Promise<void> {
     };
     here.pictures = new loaded.PicturePanel(t, textReader, bytesOf, () => regionsChanged(here), () => current === here && !here.decided);
     here.pictures.show(pictures);
+    markPaint('spg-pictures');
   }
   const element = here.pictures.element;
   if (!element.isConnected) document.getElementById('spg-findings')?.after(element);
@@ -676,6 +678,7 @@ function fillDeidentifySlot(here: Current): void {
   const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));
   b.setAttribute('aria-describedby', 'spg-deidentify-hint');
   slot.replaceChildren(b, hint);
+  markPaint('spg-copy');
   document.querySelector('[data-action="cancel"]')?.classList.replace('primary', 'secondary');
 }
 
