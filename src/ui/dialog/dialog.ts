@@ -241,6 +241,9 @@ async function check(request: CheckRequest): Promise<void> {
   here.check = request;
   if (request.policySettled) here.policy = { allowOriginal: request.allowOriginal, mode: request.mode ?? 'ask' };
   renderChecking(request.files.length);
+  // The text engine takes seconds to start (its WebAssembly compiled, its models loaded): from now, while
+  // the headers are read, in case there is a picture to read.
+  textReader.warmUp();
   let report: ScanReport;
   let loaded: Awaited<typeof engine>;
   try {
@@ -342,7 +345,6 @@ async function readTheirText(here: Current, request: CheckRequest, loaded: Await
   const { scanFiles, blobSource, workerPictureReading } = loaded;
   const inputs = (): Array<{ path: string; source: ReturnType<typeof blobSource> }> =>
     request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }));
-  textReader.warmUp();
   const progress = (done: number, total: number): void => {
     if (current !== here || !here.reading) return;
     here.reading = { done, total };
