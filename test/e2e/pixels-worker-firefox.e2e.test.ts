@@ -1,5 +1,5 @@
-// The dialog's frame decoder in the built extension, in Firefox: inside the dialog (an extension page framed
-// into a site), the pixel worker loads each codec's WebAssembly from the package under the extension's CSP
+// The dialog's frame decoder (its text worker) in the built extension, in Firefox: inside the dialog (an extension page framed
+// into a site), the text worker loads each codec's WebAssembly from the package under the extension's CSP
 // and decodes corpus frames as the Node build does.
 
 import fs from 'node:fs';
@@ -16,8 +16,8 @@ import { CODEC_FILES, decodeInWorker, nodeSummary } from './harness/pixel-worker
 const env = setUpFirefoxSuite();
 
 it('decodes a frame of every codec in the dialog\'s module Worker, as Node does', async () => {
-  const worker = fs.readdirSync(path.join(FIREFOX_EXTENSION_UNDER_TEST, 'assets')).find((f) => /^pixel-worker-.*\.js$/.test(f));
-  expect(worker, 'the build emits the pixel worker').toBeDefined();
+  const worker = fs.readdirSync(path.join(FIREFOX_EXTENSION_UNDER_TEST, 'assets')).find((f) => /^text-worker-.*\.js$/.test(f));
+  expect(worker, 'the build emits the text worker').toBeDefined();
   await env.page.goto(`${env.server.originA}/plain-input.html`, { waitUntil: 'load' });
   const input = (await env.page.waitForSelector('#file', { timeout: 10_000 })) as ElementHandle<HTMLInputElement>;
   await input.uploadFile(...onDisk(env, [identifyingDicom(1)]));

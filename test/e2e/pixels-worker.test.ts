@@ -1,4 +1,4 @@
-// The dialog's frame decoder in the built extension, in Chromium: an extension page starts the pixel worker
+// The dialog's frame decoder (its text worker) in the built extension, in Chromium: an extension page starts the text worker
 // (a module Worker from the extension's own files), which loads each codec's WebAssembly from the package
 // under the extension's CSP, and decodes corpus frames exactly as the Node build does.
 
@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 it('decodes a frame of every codec in an extension page\'s module Worker, as Node does, with no network request', async () => {
-  const worker = fs.readdirSync(path.join(EXTENSION_UNDER_TEST, 'assets')).find((f) => /^pixel-worker-.*\.js$/.test(f));
-  expect(worker, 'the build emits the pixel worker').toBeDefined();
+  const worker = fs.readdirSync(path.join(EXTENSION_UNDER_TEST, 'assets')).find((f) => /^text-worker-.*\.js$/.test(f));
+  expect(worker, 'the build emits the text worker').toBeDefined();
   const id = extensionId(browser.context);
   await browser.page.goto(`chrome-extension://${id}/src/ui/options/index.html`);
   const files = CODEC_FILES.map((relative) => Buffer.from(corpusBytes(relative)).toString('base64'));

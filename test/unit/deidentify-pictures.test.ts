@@ -22,6 +22,9 @@ import { cleanUpBurnedIn, dcmtkDecompress, drawPicture, pictureDicom, LOSSY_SYNT
 import { tag, type El } from '../fixtures/dicom-writer';
 import { cleanUpDcmtk, dcmdump, dcmdumpPixels } from '../support/dcmtk';
 import { CORPUS } from '../support/corpus';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const PATIENT: El[] = [
   { tag: tag(0x0010, 0x0010), vr: 'PN', value: 'KOWALCZYK^MARTA' },
@@ -220,6 +223,14 @@ describe('the corpus pictures with burned-in text', () => {
     const copy = await bytesOf(results[0]!);
     expect(tesseractReads(bytes, `${path.basename(file)}-before`)).toContain(word);
     expect(tesseractReads(copy, `${path.basename(file)}-after`)).not.toContain(word);
+    if (file === 'dcm4che/YBR_FULL-RLE.dcm') {
+      // The README's before and after pictures, as dcmtk renders them.
+      for (const [name, data] of [['before', bytes], ['after', copy]] as const) {
+        const dcm = path.join(work, `readme-${name}.dcm`);
+        fs.writeFileSync(dcm, dcmtkDecompress(data));
+        execFileSync('dcmj2pnm', ['--write-png', '--scale-x-factor', '0.75', '--scale-y-factor', '0.75', dcm, path.join(REPO_ROOT, `docs/screenshots/picture-text-${name}.png`)], { stdio: 'ignore' });
+      }
+    }
     expect(element(dcmdump(copy, path.basename(file)), '0028,0301')).toContain('[NO]');
   }, 120_000);
 

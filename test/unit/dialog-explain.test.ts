@@ -368,7 +368,8 @@ describe('messages', () => {
   });
 
   it('no message is left unused or without a description', () => {
-    const sources = ['explain.ts', 'dialog.ts', 'preview.ts'].map((f) => fs.readFileSync(path.join(ROOT, 'src/ui/dialog', f), 'utf8')).join('\n');
+    const dir = path.join(ROOT, 'src/ui/dialog');
+    const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
     for (const [key, m] of Object.entries(MESSAGES)) {
       if (!key.startsWith('dialog_')) continue;
       expect((m as Message & { description?: string }).description, key).toBeTruthy();

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { picturesForPanel } from '../../src/ui/dialog/picture-panel';
-import { hasPictures, mayStayVisible, regionKey, zipEntryBlob } from '../../src/ui/dialog/pictures';
+import { hasPictures, mayStayVisible, regionKey, withoutPictureGuesses, zipEntryBlob } from '../../src/ui/dialog/pictures';
 import { readZip } from '../../src/core/zip/zip';
 import { blobSource } from '../../src/core/source';
 import type { FileReport, Finding, ScanReport } from '../../src/core/report';
@@ -67,6 +67,30 @@ describe('the dialog picture helpers', () => {
     expect(hasPictures({ files: [file('a.dcm', [], { pixels: undefined })], summary })).toBe(false);
     expect(hasPictures({ files: [file('a.dcm', [], { verdict: 'unreadable' })], summary })).toBe(false);
     expect(hasPictures({ files: [{ ...file('z.zip', [], { pixels: undefined }), entries: [file('z.zip!IM1', [])] }], summary })).toBe(true);
+  });
+
+  it('waits for the reading instead of the header\'s guess that a picture may show text', () => {
+    const guess: Finding = { tag: '00280301', keyword: 'BurnedInAnnotation', category: 'picture-content', severity: 'medium', sequence: [], private: false, note: 'may show text' };
+    const says: Finding = { ...guess, value: 'YES' };
+    const name: Finding = { tag: '00100010', keyword: 'PatientName', category: 'name', severity: 'high', sequence: [], private: false, value: 'DOE' };
+    const stripped = withoutPictureGuesses({
+      files: [
+        file('sc.dcm', [guess]),
+        file('yes.dcm', [says]),
+        file('named.dcm', [guess, name]),
+        file('no-picture.dcm', [guess], { pixels: undefined }),
+        { ...file('z.zip', [], { pixels: undefined }), entries: [file('z.zip!IM1', [guess])] },
+      ],
+      summary,
+    });
+    expect(stripped.files.map((f) => [f.path, f.verdict, f.findings.length])).toEqual([
+      ['sc.dcm', 'clean', 0],
+      ['yes.dcm', 'identifying', 1],
+      ['named.dcm', 'identifying', 1],
+      ['no-picture.dcm', 'identifying', 1],
+      ['z.zip', 'clean', 0],
+    ]);
+    expect(stripped.files[4]!.entries![0]!.verdict).toBe('clean');
   });
 
   it('lets only text that repeats none of the patient\'s details stay visible', () => {

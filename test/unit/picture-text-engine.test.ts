@@ -182,6 +182,12 @@ describe('the public corpus', () => {
     expect(text.regions.some((r) => /\d\d:\d\d:\d\d/.test(r.text))).toBe(true);
   }, 120_000);
 
+  it('reads the 16-bit palette ultrasound with a segmented colour table (gdcm-US-ALOKA-16) through its indices', async () => {
+    const text = await read(file('pydicom-data/gdcm-US-ALOKA-16.dcm'));
+    expect(text.complete).toBe(true);
+    expect(text.regions.some((r) => /PELVIS/.test(r.text))).toBe(true);
+  }, 60_000);
+
   it('finds no text in dicomParser IM00001 (a Doppler picture without any)', async () => {
     const text = await read(file('dicomParser/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm'));
     expect(text.framesRead).toHaveLength(8);

@@ -237,9 +237,22 @@ export function boxesFromProbability(
   return sortBoxes(boxes);
 }
 
-/** Boxes in reading order: top to bottom, then left to right. */
+/**
+ * Boxes in reading order: rows from top to bottom (a box whose middle lies within the height of a row's
+ * first box joins that row, so text on one baseline stays together), each row left to right.
+ */
 export function sortBoxes<T extends Rect>(boxes: T[]): T[] {
-  return boxes.sort((a, b) => a.y - b.y || a.x - b.x);
+  const byTop = [...boxes].sort((a, b) => a.y - b.y || a.x - b.x);
+  const rows: T[][] = [];
+  for (const box of byTop) {
+    const middle = box.y + box.height / 2;
+    const row = rows.find((r) => middle >= r[0]!.y && middle < r[0]!.y + r[0]!.height);
+    if (row) row.push(box);
+    else rows.push([box]);
+  }
+  const ordered = rows.flatMap((row) => row.sort((a, b) => a.x - b.x));
+  boxes.splice(0, boxes.length, ...ordered);
+  return boxes;
 }
 
 function area(r: Rect): number {

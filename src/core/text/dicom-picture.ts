@@ -35,6 +35,9 @@ function windowMatters(frame: NativeFrame): boolean {
 
 /** The renderings of a frame the detector looks at. */
 export function textRenders(frame: NativeFrame): Image8[] {
+  // A palette picture whose table cannot be used (a segmented one) is looked at through its indices:
+  // text is drawn with one index, and stands out from its surroundings as a grey level too.
+  if (frame.photometric === 'PALETTE COLOR' && !frame.palette) return [renderForText({ ...frame, photometric: 'MONOCHROME2' }, 'stored-range')];
   const stored = renderForText(frame, 'stored-range');
   return windowMatters(frame) ? [stored, renderForText(frame, 'window')] : [stored];
 }

@@ -241,6 +241,9 @@ async function check(request: CheckRequest): Promise<void> {
   here.check = request;
   if (request.policySettled) here.policy = { allowOriginal: request.allowOriginal, mode: request.mode ?? 'ask' };
   renderChecking(request.files.length);
+  // The text engine takes seconds to start (its WebAssembly compiled, its models loaded): from now, while
+  // the headers are read, in case there is a picture to read.
+  textReader.warmUp();
   let report: ScanReport;
   let loaded: Awaited<typeof engine>;
   try {
@@ -264,9 +267,11 @@ async function check(request: CheckRequest): Promise<void> {
     return;
   }
   if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
+  // Medical pictures are read for text before anything is released: a clean header does not make a clean
+  // picture; and what a header guesses of its picture waits for the reading (no false alarm meanwhile).
+  const readPictures = outcomeOf(report).outcome !== 'pass' && loaded.hasPictures(report);
+  if (readPictures) report = loaded.withoutPictureGuesses(report);
   let { outcome, counts } = outcomeOf(report);
-  // Medical pictures are read for text before anything is released: a clean header does not make a clean picture.
-  const readPictures = outcome !== 'pass' && loaded.hasPictures(report);
   if (outcome !== 'ask' && !readPictures) {
     here.decided = true; // nothing to ask: the guard releases the files
     clear('done');
@@ -340,7 +345,6 @@ async function readTheirText(here: Current, request: CheckRequest, loaded: Await
   const { scanFiles, blobSource, workerPictureReading } = loaded;
   const inputs = (): Array<{ path: string; source: ReturnType<typeof blobSource> }> =>
     request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }));
-  textReader.warmUp();
   const progress = (done: number, total: number): void => {
     if (current !== here || !here.reading) return;
     here.reading = { done, total };
@@ -466,9 +470,10 @@ function setState(state: State): void {
 
 /**
  * A performance mark just before the next paint (bench/guard.bench.ts reads them): `spg-checking`,
- * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows).
+ * `spg-findings` (the findings with Cancel), `spg-choices` (every choice the policy allows), `spg-pictures`
+ * (the text read in the pictures shown), `spg-copy` (the de-identified copy offered).
  */
-function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices'): void {
+function markPaint(name: 'spg-checking' | 'spg-findings' | 'spg-choices' | 'spg-pictures' | 'spg-copy'): void {
   requestAnimationFrame(() => performance.mark(name));
 }
 
@@ -622,6 +627,7 @@ async function showPictures(here: Current): Promise<void> {
     };
     here.pictures = new loaded.PicturePanel(t, textReader, bytesOf, () => regionsChanged(here), () => current === here && !here.decided);
     here.pictures.show(pictures);
+    markPaint('spg-pictures');
   }
   const element = here.pictures.element;
   if (!element.isConnected) document.getElementById('spg-findings')?.after(element);
@@ -674,6 +680,7 @@ function fillDeidentifySlot(here: Current): void {
   const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));
   b.setAttribute('aria-describedby', 'spg-deidentify-hint');
   slot.replaceChildren(b, hint);
+  markPaint('spg-copy');
   document.querySelector('[data-action="cancel"]')?.classList.replace('primary', 'secondary');
 }
 

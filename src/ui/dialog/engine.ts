@@ -8,4 +8,4 @@ export { readZip } from '../../core/zip/zip';
 export { maskPlans } from '../../core/text/picture-findings';
 export { prepareCleanCopies } from './clean-copy';
 export { PicturePanel, picturesForPanel } from './picture-panel';
-export { workerPictureReading, hasPictures, regionKey, zipEntryBlob } from './pictures';
+export { workerPictureReading, hasPictures, regionKey, zipEntryBlob, withoutPictureGuesses } from './pictures';

@@ -143,7 +143,8 @@ export class PicturePanel {
       else this.unticked.add(region.key);
       this.onChange();
     });
-    const where = f.region?.frame !== undefined ? t('dialog_pictures_frame', [String(f.region.frame)]) : '';
+    // The frame is said only when the picture has text in more than one.
+    const where = f.region?.frame !== undefined && picture.frames.length > 1 ? t('dialog_pictures_frame', [String(f.region.frame)]) : '';
     return el('li', { class: `region severity-${f.severity}` },
       box,
       el('label', { for: id },
@@ -199,12 +200,14 @@ export class PicturePanel {
       const x = r.x * scale;
       const y = r.y * scale;
       context.strokeRect(x, y, Math.max(2, r.width * scale), Math.max(2, r.height * scale));
+      // The number in a tab beside the box: above it, or below when the box touches the top.
       const label = String(region.number);
       const w = context.measureText(label).width + 6;
+      const top = y >= 15 ? y - 15 : y + Math.max(2, r.height * scale);
       context.fillStyle = context.strokeStyle;
-      context.fillRect(x, Math.max(0, y - 15), w, 15);
+      context.fillRect(x, top, w, 15);
       context.fillStyle = '#000';
-      context.fillText(label, x + 3, Math.max(12, y - 3));
+      context.fillText(label, x + 3, top + 12);
     }
     context.setLineDash([]);
   }

@@ -4,6 +4,7 @@
 
 import type { PictureReading } from '../../core/scan';
 import type { FileReport, Finding, FindingRegion, ScanReport } from '../../core/report';
+import { verdictFor } from '../../core/report';
 import type { TextReader } from '../text/client';
 
 /** The engine's picture reading, done by the text worker. */
@@ -45,4 +46,29 @@ export async function zipEntryBlob(file: Blob, entryPath: string, open: typeof i
   if (!entry) throw new Error('the entry is no longer in the zip');
   const opened = entry.open();
   return new Blob([(await opened.read(0, opened.size)) as Uint8Array<ArrayBuffer>]);
+}
+
+/** Whether a finding only guesses from the header that a picture may show text (the picture will be read). */
+function headerGuess(f: Finding): boolean {
+  return f.category === 'picture-content' && f.tag === '00280301' && f.value === undefined;
+}
+
+/**
+ * The report as it will stand before the pictures are read, without the header's guesses that a picture
+ * "may show text" (the reading replaces them): the dialog asks at once only for what is known already.
+ */
+export function withoutPictureGuesses(report: ScanReport): ScanReport {
+  const strip = (r: FileReport): FileReport => {
+    if (r.entries) {
+      const entries = r.entries.map(strip);
+      const verdict = r.verdict === 'identifying' && !entries.some((e) => e.verdict === 'identifying')
+        ? entries.some((e) => e.verdict === 'clean') ? 'clean' : r.verdict
+        : r.verdict;
+      return { ...r, entries, verdict };
+    }
+    if (r.pixels === undefined || r.verdict !== 'identifying' || !r.findings.some(headerGuess)) return r;
+    const findings = r.findings.filter((f) => !headerGuess(f));
+    return { ...r, findings, verdict: verdictFor(findings) };
+  };
+  return { ...report, files: report.files.map(strip) };
 }

@@ -16,7 +16,7 @@ export interface ReadOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const PREVIEW_TIMEOUT_MS = 30_000;
 
-type Answer = Extract<FromTextWorker, { type: 'result' | 'preview' }>;
+type Answer = Extract<FromTextWorker, { type: 'result' | 'preview' | 'frame' }>;
 
 interface Pending {
   resolve(answer: Answer): void;
@@ -32,7 +32,7 @@ export class TextReader {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'spg-text' });
+    const worker = new Worker(new URL('./text-worker.ts', import.meta.url), { type: 'module', name: 'spg-text' });
     worker.onmessage = (event: MessageEvent) => this.receive(event.data as FromTextWorker);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();

@@ -13,7 +13,7 @@ import { pgmBytes, type ReaderCrop } from '../../core/text/reading';
 export const TEXT_ENGINE_FILES = {
   detector: 'models/ppocr-v4-det.onnx',
   readerWorker: 'tesseract/worker.min.js',
-  readerCore: 'tesseract/tesseract-core-simd-lstm.wasm.js',
+  readerCore: 'tesseract/tesseract-core-simd-lstm.js',
   readerLanguage: 'tesseract/lang',
 } as const;
 
@@ -41,7 +41,7 @@ export async function createBrowserTextEngine(root: string): Promise<BrowserText
       langPath: url(TEXT_ENGINE_FILES.readerLanguage),
       workerBlobURL: false,
       cacheMethod: 'none',
-      gzip: true,
+      gzip: false,
     }),
   ]);
   await reader.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, user_defined_dpi: '300' });

@@ -45,8 +45,9 @@ export async function nodeSummary(relative: string): Promise<FrameSummary> {
 }
 
 /**
- * Runs in an extension page: starts the built pixel worker at `url` as a module Worker, sends it each file
- * (base64) in turn, and returns the same summary of each frame, or the worker's reason.
+ * Runs in an extension page: starts the built text worker at `url` as a module Worker (it decodes the
+ * dialog's frames too), asks it for the first frame of each file (base64) in turn, and returns the same
+ * summary of each frame, or the worker's reason.
  */
 export async function decodeInWorker({ url, encoded }: { url: string; encoded: string[] }): Promise<unknown[]> {
   const w = new Worker(url, { type: 'module' });
@@ -57,7 +58,7 @@ export async function decodeInWorker({ url, encoded }: { url: string; encoded: s
       setTimeout(() => resolve({ reason: 'no answer from the worker in 30 s' }), 30_000);
       w.onmessage = (event: MessageEvent) => resolve(event.data);
       w.onerror = (event) => resolve({ reason: `worker error: ${event.message}` });
-      w.postMessage({ id, file: new Blob([bytes]), frame: 0 });
+      w.postMessage({ type: 'frame', id, file: new Blob([bytes]), frame: 1 });
     });
     const f = answer.frame;
     if (!f) {

@@ -12,6 +12,7 @@ import { sniff, SNIFF_BYTES } from '../../core/sniff';
 import { blobSource } from '../../core/source';
 import { extensionCodecs } from '../dialog/codec-assets';
 import type { FromTextWorker, PicturePreview, ToTextWorker } from './protocol';
+import type { NativeFrame } from '../../core/pixels/frame';
 
 const scope = self as unknown as {
   postMessage(message: FromTextWorker, transfer?: Transferable[]): void;
@@ -39,7 +40,8 @@ async function ready(): Promise<BrowserTextEngine> {
   });
 }
 
-async function preview(file: Blob, frame: number, maxSide: number): Promise<PicturePreview> {
+/** Frame `frame` (1-based) of the DICOM file, decoded, and how many frames it has. */
+async function decodedFrame(file: Blob, frame: number): Promise<{ frame: NativeFrame; frameCount: number }> {
   const source = blobSource(file);
   const sniffed = sniff(await source.read(0, SNIFF_BYTES), source.size);
   if (sniffed.kind !== 'dicom') throw new Error('it is not a DICOM file');
@@ -53,6 +55,11 @@ async function preview(file: Blob, frame: number, maxSide: number): Promise<Pict
   if (pixels.kind === 'none') throw new Error(pixels.reason);
   const decoded = await pixels.readFrame(frame - 1);
   if (decoded.kind === 'none') throw new Error(decoded.reason);
+  return { frame: decoded, frameCount: pixels.frameCount };
+}
+
+async function preview(file: Blob, frame: number, maxSide: number): Promise<PicturePreview> {
+  const { frame: decoded } = await decodedFrame(file, frame);
   const small = shrinkFrame(decoded, maxSide);
   return { width: small.columns, height: small.rows, scale: small.columns / decoded.columns, rgba: toRgba(small) };
 }
@@ -82,6 +89,11 @@ async function handle(message: ToTextWorker): Promise<void> {
         scope.postMessage({ type: 'preview', id, preview: shown }, [shown.rgba.buffer]);
         return;
       }
+      case 'frame': {
+        const { frame, frameCount } = await decodedFrame(message.file, message.frame);
+        scope.postMessage({ type: 'frame', id, frame, frameCount }, [frame.pixels.buffer]);
+        return;
+      }
     }
   } catch (e) {
     scope.postMessage({ type: 'error', id, reason: messageOf(e) });
@@ -92,6 +104,6 @@ let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as ToTextWorker;
   // Reads take turns (one engine); a preview is drawn at once, between the steps of a read.
-  if (message.type === 'preview') void handle(message);
+  if (message.type === 'preview' || message.type === 'frame') void handle(message);
   else queue = queue.then(() => handle(message));
 };
