@@ -12,7 +12,7 @@ import {
   switchSiteProtection,
   type EffectiveSettings,
 } from '../core/settings';
-import { findSiteNotes, isListedHost as isListed } from '../core/site-notes';
+import { documentPathsOf, findSiteNotes, isListedHost as isListed } from '../core/site-notes';
 import { badgeKind, badgeLook } from './badge';
 import { ensureDeidentificationKey } from './deidentification-key';
 import { readManagedPolicyAnswer } from './managed-policy';
@@ -153,7 +153,7 @@ async function answer(message: ToBackground, sender: Runtime.MessageSender): Pro
         void updateBadge(tabId, site);
       }
       const topHost = await topHostOf(sender);
-      const reply: HelloReply = { topHost, listed: topHost !== null && isListed(topHost) };
+      const reply: HelloReply = { topHost, listed: topHost !== null && isListed(topHost), documentPaths: topHost !== null ? documentPathsOf(topHost) : [] };
       return reply;
     }
     case 'spg:guard-event': {

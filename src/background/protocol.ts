@@ -31,6 +31,11 @@ export interface HelloReply {
   readonly topHost: string | null;
   /** Whether that site is one of the listed sites (it has site notes). */
   readonly listed: boolean;
+  /**
+   * Where on that site pictures and PDFs are checked too (an AI chat, AI image reader or second-opinion site of
+   * the notes): path prefixes, `''` for the whole site; empty when nowhere. The guard matches its page's path.
+   */
+  readonly documentPaths: readonly string[];
 }
 
 /**

@@ -39,7 +39,8 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     held.release(held.files, 'original');
     return;
   }
-  if (await nothingMedical(held.files)) {
+  const documents = (): Promise<boolean> => opts.settings.checksDocumentsHere();
+  if (await nothingMedical(held.files, documents)) {
     held.release(held.files, 'original');
     return;
   }
@@ -77,6 +78,8 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       allowOriginal: known ? mayUploadOriginal(known) : false,
       mode: known?.mode ?? 'ask',
       policySettled: known !== undefined,
+      // Known by now (the background answered long before a person picks a file): pictures and PDFs here?
+      documents: await documents(),
     }), unprotected);
     if (outcome === 'unprotected') {
       frame.close();

@@ -9,7 +9,7 @@
 // `watchSettings()` can be called synchronously at document_start.
 
 import browser from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, SETTINGS_STORAGE_KEY, effectiveSettings, isProtected, siteHost, type Settings, type WarningMode } from '../core/settings';
+import { DEFAULT_SETTINGS, SETTINGS_STORAGE_KEY, checksDocuments, effectiveSettings, isProtected, isUnderPath, siteHost, type Settings, type WarningMode } from '../core/settings';
 import {
   MAX_EVENT_FILES,
   type GuardEventKind,
@@ -39,7 +39,17 @@ export interface SettingsWatch {
   settled(): Promise<EffectiveSettingsForThisSite>;
   /** The settings when both storage areas were read already, else undefined. */
   settledNow(): EffectiveSettingsForThisSite | undefined;
+  /**
+   * Whether pictures and PDFs uploaded here are checked too (an AI chat, AI image reader or second-opinion site of
+   * the notes, or a site the person or administrator added), for the page as it is now (a single-page app may
+   * have moved to another path). Waits only for what it does not know yet: the background's answer about this
+   * site, and the administrator's list when the browser has just started. Unknown after that: yes (fail closed).
+   */
+  checksDocumentsHere(): Promise<boolean>;
 }
+
+/** How long the guard waits for the background's answer about the site before it assumes the worst. */
+const HELLO_WAIT_MS = 2000;
 
 const isTopFrame = ((): boolean => {
   try {
@@ -76,6 +86,10 @@ function startWatching(): SettingsWatch {
   let topSite = topSiteFromFrame();
   // Until the background says otherwise, the site counts as listed: protected in every scope (fail closed).
   let listed = true;
+  // Where pictures and PDFs are checked on this site, once the background said (until then: unknown).
+  let documentPaths: readonly string[] | undefined;
+  let helloAnswered: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (helloAnswered = resolve));
   let localRead = false;
   let managedRead = false;
 
@@ -127,10 +141,12 @@ function startWatching(): SettingsWatch {
         if (reply && typeof reply === 'object') {
           if (typeof reply.topHost === 'string') topSite = siteHost(reply.topHost) ?? topSite;
           if (typeof reply.listed === 'boolean') listed = reply.listed;
+          if (Array.isArray(reply.documentPaths)) documentPaths = reply.documentPaths.filter((p): p is string => typeof p === 'string');
         }
         snapshot = compute();
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => helloAnswered());
   } catch {
     // The extension was reloaded under this page: the frame's own view of the site stands.
   }
@@ -158,10 +174,26 @@ function startWatching(): SettingsWatch {
     // The extension was reloaded under this page: the settings stay as they were read.
   }
 
+  /** Under the settings read so far: the site notes say so (for this page's path), or a list names the site. */
+  const documentsNow = (): boolean => {
+    const paths = documentPaths;
+    // A frame inside the page cannot see the top page's path: any part of the site that is checked counts.
+    const noted = paths === undefined || (isTopFrame ? isUnderPath(location.pathname, paths) : paths.length > 0);
+    return checksDocuments(settings, topSite, () => listed, () => noted);
+  };
+  const checksDocumentsHere = async (): Promise<boolean> => {
+    if (documentPaths === undefined) await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, HELLO_WAIT_MS))]);
+    if (documentsNow()) return true;
+    // The person's or the administrator's list may still name this site when they are not read yet.
+    if (!localRead || !managedRead) await bothRead;
+    return documentsNow();
+  };
+
   return {
     current: () => snapshot,
     settled: () => bothRead.then(() => snapshot),
     settledNow: () => (localRead && managedRead ? snapshot : undefined),
+    checksDocumentsHere,
   };
 }
 

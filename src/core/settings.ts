@@ -46,6 +46,13 @@ export interface Settings {
   readonly exceptions: readonly string[];
   /** Sites an administrator protects: always protected, no exception applies. Only managed settings set these. */
   readonly enforcedSites: readonly string[];
+  /**
+   * Sites where pictures (photos, screenshots) and PDFs are checked too, besides the AI chat, AI image reader
+   * and second-opinion sites of the site notes, which always are. Elsewhere they pass untouched.
+   */
+  readonly documentSites: readonly string[];
+  /** Sites where an administrator has pictures and PDFs checked. Only managed settings set these. */
+  readonly enforcedDocumentSites: readonly string[];
 }
 
 /**
@@ -64,6 +71,8 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   sites: Object.freeze([]) as readonly string[],
   exceptions: Object.freeze([]) as readonly string[],
   enforcedSites: Object.freeze([]) as readonly string[],
+  documentSites: Object.freeze([]) as readonly string[],
+  enforcedDocumentSites: Object.freeze([]) as readonly string[],
 });
 
 /** No more than this many sites in one list (storage stays small; nobody types more by hand). */
@@ -173,8 +182,10 @@ function readV1(stored: Record<string, unknown>): Settings {
     protection: oneOf(PROTECTION_SCOPES, stored.protection) ?? DEFAULT_SETTINGS.protection,
     sites: siteList(stored.sites),
     exceptions: siteList(stored.exceptions),
+    documentSites: siteList(stored.documentSites),
     // Never from the person's own storage: only an administrator protects a site beyond exceptions.
     enforcedSites: [],
+    enforcedDocumentSites: [],
   };
 }
 
@@ -191,6 +202,8 @@ export interface ManagedPolicy {
   extraSites?: string[];
   /** False: the person cannot turn protection off for a site (their exceptions are ignored). */
   allowSiteExceptions?: boolean;
+  /** Sites where pictures and PDFs are checked too (added to the person's list, which they cannot shorten). */
+  documentSites?: string[];
   deidentify?: Partial<Record<DeidentifyOptionName, boolean>>;
 }
 
@@ -201,6 +214,7 @@ export type ManagedKey =
   | 'protection'
   | 'enforcedSites'
   | 'exceptions'
+  | 'documentSites'
   | `deidentify.${DeidentifyOptionName}`;
 
 /** The administrator's policy as read from storage.managed: unknown names and malformed values are dropped. */
@@ -217,6 +231,10 @@ export function parseManagedPolicy(raw: unknown): ManagedPolicy {
     if (sites.length > 0) policy.extraSites = sites;
   }
   if (typeof raw.allowSiteExceptions === 'boolean') policy.allowSiteExceptions = raw.allowSiteExceptions;
+  if (Array.isArray(raw.documentSites)) {
+    const sites = siteList(raw.documentSites);
+    if (sites.length > 0) policy.documentSites = sites;
+  }
   if (isRecord(raw.deidentify)) {
     const deidentify: Partial<Record<DeidentifyOptionName, boolean>> = {};
     for (const name of DEIDENTIFY_OPTION_NAMES) {
@@ -242,7 +260,7 @@ export function effectiveSettings(local: unknown, managed: unknown): EffectiveSe
   const base = migrateSettings(local);
   const policy = parseManagedPolicy(managed);
   const managedKeys: ManagedKey[] = [];
-  let { mode, allowOriginal, protection, exceptions, enforcedSites } = base;
+  let { mode, allowOriginal, protection, exceptions, enforcedSites, enforcedDocumentSites } = base;
   const deidentify = { ...base.deidentify } as { [K in DeidentifyOptionName]: boolean };
   if (policy.mode !== undefined) {
     mode = policy.mode;
@@ -260,6 +278,10 @@ export function effectiveSettings(local: unknown, managed: unknown): EffectiveSe
     enforcedSites = policy.extraSites;
     managedKeys.push('enforcedSites');
   }
+  if (policy.documentSites !== undefined) {
+    enforcedDocumentSites = policy.documentSites;
+    managedKeys.push('documentSites');
+  }
   if (policy.allowSiteExceptions === false) {
     exceptions = [];
     managedKeys.push('exceptions');
@@ -272,7 +294,7 @@ export function effectiveSettings(local: unknown, managed: unknown): EffectiveSe
     }
   }
   return {
-    settings: { ...base, mode, allowOriginal, protection, exceptions, enforcedSites, deidentify },
+    settings: { ...base, mode, allowOriginal, protection, exceptions, enforcedSites, enforcedDocumentSites, deidentify },
     managedKeys,
   };
 }
@@ -299,6 +321,28 @@ export function isProtected(settings: Settings, urlOrHost: string | undefined, i
   if (settings.exceptions.some((site) => hostMatchesSite(host, site))) return false;
   if (settings.protection === 'all-sites') return true;
   return isListed(host) || settings.sites.some((site) => hostMatchesSite(host, site));
+}
+
+/**
+ * Whether a page's path is under one of `paths` (site-notes.ts's createDocumentPathsLookup: `''` is every
+ * path; "/chat" covers "/chat/x", not "/chatty"). Case-insensitive, as the site notes' paths are lower case.
+ */
+export function isUnderPath(pagePath: string, paths: readonly string[]): boolean {
+  const lower = pagePath.toLowerCase().replace(/\/+$/, '');
+  return paths.some((prefix) => prefix === '' || lower === prefix || lower.startsWith(`${prefix}/`));
+}
+
+/**
+ * Whether pictures (photos, screenshots) and PDFs uploaded to the top-level site `urlOrHost` are checked: only
+ * where uploads are protected at all, and only on a site `isDocumentSite` names (an AI chat, AI image reader
+ * or second-opinion site of the site notes) or one the person or the administrator added. Everywhere else
+ * they pass as they are, unread.
+ */
+export function checksDocuments(settings: Settings, urlOrHost: string | undefined, isListed: ListedSiteTest, isDocumentSite: ListedSiteTest): boolean {
+  const host = siteHost(urlOrHost);
+  if (host === undefined || !isProtected(settings, host, isListed)) return false;
+  if (isDocumentSite(host)) return true;
+  return [...settings.documentSites, ...settings.enforcedDocumentSites].some((site) => hostMatchesSite(host, site));
 }
 
 /** Whether the person can turn protection on or off for this site, given what the administrator fixed. */
@@ -345,7 +389,7 @@ export function switchSiteProtection(local: unknown, managed: unknown, urlOrHost
 
 /** The settings to write to storage.local: the person's own, never the administrator's enforced sites. */
 export function storableSettings(settings: Settings): Settings {
-  return { ...migrateSettings(settings), enforcedSites: [] };
+  return { ...migrateSettings(settings), enforcedSites: [], enforcedDocumentSites: [] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

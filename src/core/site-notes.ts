@@ -531,6 +531,38 @@ export function createListedHostTest(records: readonly SiteNoteRecord[]): (host:
   };
 }
 
+/**
+ * The kinds of site where pictures (photos, screenshots) and PDFs are checked as well as DICOM: people upload
+ * phone photos of scans and PDF reports there to be read (issue 13). Model demos and image archives are not.
+ */
+export const DOCUMENT_SITE_CATEGORIES: readonly SiteCategory[] = ['ai-chat', 'ai-image-reader', 'second-opinion'];
+
+/**
+ * For a host, the paths under which its pages are sites of DOCUMENT_SITE_CATEGORIES: `''` for the whole
+ * host, `/chat` for huggingface.co's chat only; none when it has no such record. The guard matches its page's
+ * path against them with settings.ts's `isUnderPath` (it does not bundle the database).
+ */
+export function createDocumentPathsLookup(records: readonly SiteNoteRecord[]): (host: string) => string[] {
+  const byHost = new Map<string, string[]>();
+  for (const record of records) {
+    if (!DOCUMENT_SITE_CATEGORIES.includes(record.category)) continue;
+    for (const domain of record.domains) {
+      const { host, path } = splitDomain(domain);
+      const paths = byHost.get(host) ?? [];
+      if (!paths.includes(path)) paths.push(path);
+      byHost.set(host, paths);
+    }
+  }
+  return (host) => {
+    const normal = normalizeHost(host);
+    if (normal === undefined) return [];
+    const labels = normal.split('.');
+    const out: string[] = [];
+    for (let i = 0; i < labels.length - 1; i++) out.push(...(byHost.get(labels.slice(i).join('.')) ?? []));
+    return [...new Set(out)];
+  };
+}
+
 let allNotes: readonly SiteNotes[] | undefined;
 
 /** Every site in the bundled database, resolved (on first use). */
@@ -547,6 +579,9 @@ export const findSiteNotes: SiteNotesLookup = createSiteNotesLookup(SITE_NOTE_RE
 
 /** Whether the bundled database lists a host (settings' `isListed`). */
 export const isListedHost: (host: string) => boolean = createListedHostTest(SITE_NOTE_RECORDS);
+
+/** The paths of a host under which pictures and PDFs are checked (see createDocumentPathsLookup). */
+export const documentPathsOf: (host: string) => string[] = createDocumentPathsLookup(SITE_NOTE_RECORDS);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Dates

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { picturesForPanel } from '../../src/ui/dialog/picture-panel';
-import { hasPictures, mayStayVisible, regionKey, withoutPictureGuesses, zipEntryBlob } from '../../src/ui/dialog/pictures';
+import { hasDocuments, hasPictures, mayStayVisible, regionKey, withoutPictureGuesses, zipEntryBlob } from '../../src/ui/dialog/pictures';
 import { readZip } from '../../src/core/zip/zip';
 import { blobSource } from '../../src/core/source';
 import type { FileReport, Finding, ScanReport } from '../../src/core/report';
@@ -58,6 +58,46 @@ describe('picturesForPanel', () => {
     const header: Finding = { tag: '00280301', keyword: 'BurnedInAnnotation', category: 'picture-content', severity: 'medium', sequence: [], private: false, note: 'may show text' };
     const [picture] = picturesForPanel({ files: [file('sc.dcm', [header])], summary });
     expect(picture).toMatchObject({ path: 'sc.dcm', regions: [], notChecked: 'may show text' });
+  });
+});
+
+describe('photos, screenshots and PDFs in the panel', () => {
+  const doc = (path: string, kind: 'image' | 'pdf', findings: Finding[], extra: Partial<FileReport> = {}): FileReport => ({
+    path, format: kind, verdict: findings.length ? 'identifying' : 'not-medical', findings, bytesRead: 0, size: 0,
+    document: { kind, looksMedical: true, pictureText: kind === 'pdf' ? 'none' : 'read' }, ...extra,
+  });
+  const gps: Finding = { tag: 'exif:GPSLatitude', keyword: 'GPSPosition', category: 'location', severity: 'high', sequence: [], private: false, value: '51.5, -0.1' };
+  const pdfLine = (value: string, page: number, repeats: string[] = [], y = 60): Finding => ({
+    tag: 'pdf:text', keyword: 'PageText', category: 'name', severity: 'high', sequence: [], private: false,
+    value, region: { page, x: 40, y, width: 200, height: 14 }, text: { repeats: repeats as never, looksLike: [] },
+  });
+
+  it('a screenshot shows its regions like a DICOM picture; a photo with only metadata is shown without any', () => {
+    const shot = { ...line('DOE JANE', 1, 5, ['name']) };
+    const [screenshot, photo] = picturesForPanel({ files: [doc('shot.png', 'image', [shot]), doc('photo.jpg', 'image', [gps]), doc('plain.jpg', 'image', [])], summary });
+    expect(screenshot).toMatchObject({ path: 'shot.png', kind: 'image', frames: [1] });
+    expect(screenshot!.regions).toHaveLength(1);
+    expect(photo).toMatchObject({ path: 'photo.jpg', kind: 'image', frames: [1], regions: [] });
+    expect(photo!.notChecked).toBeUndefined();
+  });
+
+  it('a PDF lists the pages with identifying lines; the same place on two pages are two regions', () => {
+    const [pdf] = picturesForPanel({ files: [doc('report.pdf', 'pdf', [pdfLine('Patient: DOE JANE', 2, ['name']), pdfLine('Referring: DR SMITH', 1, [], 90), pdfLine('Patient: DOE JANE', 1, ['name'])])], summary });
+    expect(pdf).toMatchObject({ kind: 'pdf', frames: [1, 2] });
+    const keys = pdf!.regions.map((r) => r.key);
+    expect(new Set(keys).size).toBe(3);
+    expect(pdf!.regions.map((r) => r.optional)).toEqual([false, true, false]);
+  });
+
+  it('a picture or PDF that could not be checked is shown with the reason', () => {
+    const [heic] = picturesForPanel({ files: [doc('photo.heic', 'image', [], { verdict: 'unreadable', reason: 'this browser cannot decode HEIC pictures' })], summary });
+    expect(heic).toMatchObject({ kind: 'image', notChecked: 'this browser cannot decode HEIC pictures' });
+  });
+
+  it('knows which uploads hold pictures or PDFs that are not DICOM', () => {
+    expect(hasDocuments({ files: [doc('a.jpg', 'image', [])], summary })).toBe(true);
+    expect(hasDocuments({ files: [{ ...file('z.zip', [], { format: 'zip' }), entries: [doc('z.zip!r.pdf', 'pdf', [])] }], summary })).toBe(true);
+    expect(hasDocuments({ files: [file('a.dcm', [])], summary })).toBe(false);
   });
 });
 

@@ -14,11 +14,13 @@ import {
   SETTINGS_VERSION,
   WARNING_MODES,
   canChangeSiteProtection,
+  checksDocuments,
   decodeDeidentificationKey,
   effectiveSettings,
   encodeDeidentificationKey,
   hostMatchesSite,
   isProtected,
+  isUnderPath,
   migrateSettings,
   parseManagedPolicy,
   siteHost,
@@ -28,7 +30,7 @@ import {
   withSiteProtection,
   type Settings,
 } from '../../src/core/settings';
-import { findSiteNotes } from '../../src/core/site-notes';
+import { documentPathsOf, findSiteNotes } from '../../src/core/site-notes';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const noneListed = (): boolean => false;
@@ -107,6 +109,8 @@ describe('migrateSettings', () => {
       sites: [],
       exceptions: [],
       enforcedSites: [],
+      documentSites: [],
+      enforcedDocumentSites: [],
     });
     expect(Object.keys(DEFAULT_DEIDENTIFY).sort()).toEqual([...DEIDENTIFY_OPTION_NAMES].sort());
   });
@@ -121,6 +125,8 @@ describe('migrateSettings', () => {
       sites: ['example.org'],
       exceptions: ['intranet.example'],
       enforcedSites: [],
+      documentSites: ['second-opinion.example'],
+      enforcedDocumentSites: [],
     };
     expect(migrateSettings(stored)).toEqual(stored);
     for (const mode of WARNING_MODES) expect(migrateSettings({ ...stored, mode }).mode).toBe(mode);
@@ -309,6 +315,55 @@ describe('isProtected', () => {
     expect(isProtected(DEFAULT_SETTINGS, 'file:///tmp/x.html', noneListed)).toBe(true);
     expect(isProtected(DEFAULT_SETTINGS, undefined, noneListed)).toBe(true);
     expect(isProtected(settingsWith({ protection: 'listed-sites' }), 'about:blank', () => true)).toBe(false);
+  });
+});
+
+describe('pictures and PDFs: where they are checked', () => {
+  const documentSite = (url: string) => (): boolean => isUnderPath(new URL(url).pathname, documentPathsOf(new URL(url).hostname));
+  const checks = (settings: Settings, url: string): boolean => checksDocuments(settings, url, listedByNotes, documentSite(url));
+
+  it('on the AI chat, AI image reader and second-opinion sites of the notes, and nowhere else by default', () => {
+    for (const url of ['https://chatgpt.com/', 'https://claude.ai/new', 'https://gemini.google.com/app', 'https://huggingface.co/chat/', 'https://huggingface.co/chat/conversation/1']) {
+      expect(checks(DEFAULT_SETTINGS, url), url).toBe(true);
+    }
+    // Social and shopping sites, model demos and a chat's neighbours on the same host: never read.
+    for (const url of ['https://www.facebook.com/', 'https://example.org/upload', 'https://foo.hf.space/', 'https://huggingface.co/spaces/x/y', 'https://huggingface.co/chatty', 'file:///tmp/x.html']) {
+      expect(checks(DEFAULT_SETTINGS, url), url).toBe(false);
+    }
+  });
+
+  it('the person’s and the administrator’s lists add sites (and their subdomains)', () => {
+    const settings = settingsWith({ documentSites: ['my-doctor.example'], enforcedDocumentSites: ['teleradiology.example.net'] });
+    expect(checks(settings, 'https://www.my-doctor.example/upload')).toBe(true);
+    expect(checks(settings, 'https://a.teleradiology.example.net/')).toBe(true);
+    expect(checks(settings, 'https://example.org/')).toBe(false);
+  });
+
+  it('never where uploads are not protected at all', () => {
+    const settings = settingsWith({ exceptions: ['chatgpt.com', 'my-doctor.example'], documentSites: ['my-doctor.example'] });
+    expect(checks(settings, 'https://chatgpt.com/')).toBe(false);
+    expect(checks(settings, 'https://my-doctor.example/')).toBe(false);
+    expect(checks(settingsWith({ protection: 'listed-sites' }), 'https://example.org/')).toBe(false);
+  });
+
+  it('path prefixes match segment by segment, case-insensitively, and an empty prefix matches every path', () => {
+    expect(isUnderPath('/Chat/x', ['/chat'])).toBe(true);
+    expect(isUnderPath('/chat/', ['/chat'])).toBe(true);
+    expect(isUnderPath('/chatty', ['/chat'])).toBe(false);
+    expect(isUnderPath('/anything', [''])).toBe(true);
+    expect(isUnderPath('/anything', [])).toBe(false);
+  });
+
+  it('the administrator’s documentSites are read from the policy, kept out of storage, and marked managed', () => {
+    expect(parseManagedPolicy({ documentSites: ['https://Tele.example.net/x', 'not a host!', 3] })).toEqual({ documentSites: ['tele.example.net'] });
+    expect(parseManagedPolicy({ documentSites: [] })).toEqual({});
+    expect(parseManagedPolicy({ documentSites: 'tele.example.net' })).toEqual({});
+    const effective = effectiveSettings({ version: SETTINGS_VERSION, documentSites: ['mine.example'], enforcedDocumentSites: ['sneaky.example'] }, { documentSites: ['tele.example.net'] });
+    expect(effective.settings.documentSites).toEqual(['mine.example']);
+    expect(effective.settings.enforcedDocumentSites).toEqual(['tele.example.net']);
+    expect(effective.managedKeys).toContain('documentSites');
+    expect(storableSettings(effective.settings).enforcedDocumentSites).toEqual([]);
+    expect(migrateSettings({ version: SETTINGS_VERSION, enforcedDocumentSites: ['sneaky.example'] }).enforcedDocumentSites).toEqual([]);
   });
 });
 

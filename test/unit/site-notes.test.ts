@@ -20,8 +20,11 @@ import {
   SITE_CATEGORIES,
   UPLOAD_QUESTIONS,
   concernOf,
+  DOCUMENT_SITE_CATEGORIES,
+  createDocumentPathsLookup,
   createListedHostTest,
   createSiteNotesLookup,
+  documentPathsOf,
   durationDays,
   findSiteNotes,
   isListedHost,
@@ -721,6 +724,39 @@ describe('findSiteNotes', () => {
     expect(isListedHost('example.org')).toBe(false);
     expect(isListedHost('localhost')).toBe(false);
     expect(createListedHostTest([])('chatgpt.com')).toBe(false);
+  });
+});
+
+describe('where pictures and PDFs are checked', () => {
+  const site = (id: string, domains: string[], category: SiteNoteRecord['category']): SiteNoteRecord => ({ id, name: id, domains, category, facts: {} });
+
+  it('the paths of AI chat, AI image reader and second-opinion records of a host and its parents; none for others', () => {
+    const lookup = createDocumentPathsLookup([
+      site('chat', ['chat.example', 'portal.example/chat'], 'ai-chat'),
+      site('reader', ['portal.example/read', 'portal.example/chat'], 'ai-image-reader'),
+      site('opinion', ['doctors.example'], 'second-opinion'),
+      site('demo', ['portal.example', 'demos.example'], 'model-demo'),
+      site('archive', ['pacs.example'], 'imaging-service'),
+    ]);
+    expect(lookup('chat.example')).toEqual(['']);
+    expect(lookup('www.chat.example')).toEqual(['']);
+    expect(lookup('portal.example')).toEqual(['/chat', '/read']);
+    expect(lookup('https://eu.doctors.example/x')).toEqual(['']);
+    expect(lookup('demos.example')).toEqual([]);
+    expect(lookup('pacs.example')).toEqual([]);
+    expect(lookup('not a host')).toEqual([]);
+  });
+
+  it('in the bundled notes: every AI chat, AI image reader and second-opinion site, and no model demo', () => {
+    expect(DOCUMENT_SITE_CATEGORIES).toEqual(['ai-chat', 'ai-image-reader', 'second-opinion']);
+    for (const r of SITE_NOTE_RECORDS) {
+      for (const d of r.domains) {
+        const { host, path: p } = splitDomain(d);
+        if (DOCUMENT_SITE_CATEGORIES.includes(r.category)) expect(documentPathsOf(host), d).toContain(p);
+      }
+    }
+    expect(documentPathsOf('foo.hf.space')).toEqual([]);
+    expect(documentPathsOf('huggingface.co')).toEqual(['/chat']);
   });
 });
 

@@ -3,7 +3,9 @@
 // second scan inside the engine. A copy is offered only when every medical file came out clean.
 
 import browser from 'webextension-polyfill';
-import { deidentifyFiles, type DeidentifyResult, type PictureCleaning } from '../../core/deidentify';
+import { deidentifyFiles, type DeidentifyResult, type DocumentCleaning, type PictureCleaning } from '../../core/deidentify';
+import type { DocumentPlan } from '../../core/documents/document-clean';
+import { workerDocumentReading } from './pictures';
 import type { MaskPlan } from '../../core/text/picture-findings';
 import { extensionCodecs } from './codec-assets';
 import type { TextReader } from '../text/client';
@@ -34,6 +36,8 @@ export type CleanCopies =
       faceMayBeRebuilt: string[];
       /** Copies whose picture had its text masked, and how many regions in all. */
       masked: { files: number; regions: number };
+      /** Paths of PDFs whose copy is made of pictures of their pages (their text can no longer be selected). */
+      imageOnlyPdfs: string[];
     };
 
 async function deidentificationKey(): Promise<Uint8Array> {
@@ -71,13 +75,19 @@ export interface CopyPictures {
   reader: TextReader;
 }
 
+/** What the copies do to pictures and PDFs that are not DICOM: what to mask in each, and the worker that cleans and checks. */
+export interface CopyDocuments {
+  plans: ReadonlyMap<string, DocumentPlan>;
+  reader: TextReader;
+}
+
 /**
  * Prepares de-identified copies of `files` (same names, types and lastModified, in the same order; files
  * with nothing medical passed through unchanged). `paths` are the paths shown to the person, one per file.
  * With `pictures`, the text in the pictures is masked (Clean Pixel Data, unless the settings turn it off)
  * and every copy's picture read again. Never hands out a partly cleaned upload: one failed file and no copy.
  */
-export async function prepareCleanCopies(files: File[], paths: string[], pictures?: CopyPictures): Promise<CleanCopies> {
+export async function prepareCleanCopies(files: File[], paths: string[], pictures?: CopyPictures, documents?: CopyDocuments): Promise<CleanCopies> {
   const [key, options] = await Promise.all([deidentificationKey(), deidentifyOptions()]);
   const cleaning: PictureCleaning | undefined = pictures && {
     planFor: (path) => pictures.plans.get(path),
@@ -85,7 +95,18 @@ export async function prepareCleanCopies(files: File[], paths: string[], picture
     verify: async (request) => pictures.reader.readDicom(new Blob([(await request.source.read(0, request.source.size)) as Uint8Array<ArrayBuffer>]), request.terms),
     codecs: extensionCodecs(),
   };
-  const results = await deidentifyFiles(files.map((file, i) => ({ path: paths[i] ?? file.name, file })), { key, options, ...(cleaning ? { pictures: cleaning } : {}) });
+  // Pictures and PDFs (on the sites where they are checked): cleaned by the worker, each copy checked again there.
+  const documentCleaning: DocumentCleaning | undefined = documents && {
+    planFor: (path) => documents.plans.get(path),
+    clean: async (request) => documents.reader.cleanDocument(new Blob([(await request.source.read(0, request.source.size)) as Uint8Array<ArrayBuffer>]), request.plan),
+    verify: workerDocumentReading([], documents.reader, true),
+  };
+  const results = await deidentifyFiles(files.map((file, i) => ({ path: paths[i] ?? file.name, file })), {
+    key,
+    options,
+    ...(cleaning ? { pictures: cleaning } : {}),
+    ...(documentCleaning ? { documents: documentCleaning } : {}),
+  });
   const failed = results
     .filter((r) => r.status === 'failed' || !r.output)
     .map((r) => ({ path: r.path, reason: r.reason ?? 'the copy could not be made' }));
@@ -98,8 +119,9 @@ export async function prepareCleanCopies(files: File[], paths: string[], picture
     pictureMayShowText: results.filter((r) => r.pictureMayShowText).map((r) => r.path),
     faceMayBeRebuilt: results.filter((r) => r.faceMayBeRebuilt).map((r) => r.path),
     masked: {
-      files: results.filter((r) => r.pictureMasked).length,
-      regions: results.reduce((n, r) => n + (r.pictureMasked?.regions ?? 0), 0),
+      files: results.filter((r) => r.pictureMasked || (r.documentCopy?.masked ?? 0) > 0).length,
+      regions: results.reduce((n, r) => n + (r.pictureMasked?.regions ?? 0) + (r.documentCopy?.masked ?? 0), 0),
     },
+    imageOnlyPdfs: results.filter((r) => r.documentCopy?.imageOnly).map((r) => r.path),
   };
 }

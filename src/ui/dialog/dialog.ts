@@ -11,7 +11,7 @@
 // The engine (./engine.ts) is loaded in parallel with the first view, so this module stays small.
 // Values from the files are only ever put into the page with textContent, never parsed as HTML.
 
-import type { ScanReport } from '../../core/report';
+import type { FileReport, Finding, ScanReport } from '../../core/report';
 import {
   FILE_COUNT_PARAMETER,
   type CheckRequest,
@@ -269,7 +269,8 @@ async function check(request: CheckRequest): Promise<void> {
   if (here.failed || here.decided) return; // the guard gave up meanwhile: its failure view stays
   // Medical pictures are read for text before anything is released: a clean header does not make a clean
   // picture; and what a header guesses of its picture waits for the reading (no false alarm meanwhile).
-  const readPictures = outcomeOf(report).outcome !== 'pass' && loaded.hasPictures(report);
+  // On the sites that ask for it, photos, screenshots and PDFs are read too (elsewhere they passed unread).
+  const readPictures = (outcomeOf(report).outcome !== 'pass' && loaded.hasPictures(report)) || (request.documents === true && loaded.hasDocuments(report));
   if (readPictures) report = loaded.withoutPictureGuesses(report);
   let { outcome, counts } = outcomeOf(report);
   if (outcome !== 'ask' && !readPictures) {
@@ -342,7 +343,7 @@ async function check(request: CheckRequest): Promise<void> {
  * shown as it goes; when the reading fails or takes too long, every picture says its text was not checked.
  */
 async function readTheirText(here: Current, request: CheckRequest, loaded: Awaited<typeof engine>, headerOnly: ScanReport): Promise<ScanReport> {
-  const { scanFiles, blobSource, workerPictureReading } = loaded;
+  const { scanFiles, blobSource, workerPictureReading, workerDocumentReading } = loaded;
   const inputs = (): Array<{ path: string; source: ReturnType<typeof blobSource> }> =>
     request.files.map((file, i) => ({ path: request.paths[i] ?? file.name, source: blobSource(file) }));
   const progress = (done: number, total: number): void => {
@@ -352,14 +353,19 @@ async function readTheirText(here: Current, request: CheckRequest, loaded: Await
   };
   try {
     return await withTimeout(
-      scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: workerPictureReading(request.files, textReader, progress) }),
+      scanFiles(inputs(), {
+        concurrency: SCAN_CONCURRENCY,
+        pictures: workerPictureReading(request.files, textReader, progress),
+        ...(request.documents === true ? { documents: workerDocumentReading(request.files, textReader) } : {}),
+      }),
       PICTURE_TIMEOUT_MS,
     );
   } catch (e) {
     here.readingFailed = e instanceof ScanTimeout ? 'it took too long' : e instanceof Error ? e.message : 'unknown problem';
     const reason = here.readingFailed;
     // The same scan with a reader that says why it cannot read: each picture keeps its note, with the reason.
-    return scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: { read: () => Promise.reject(new Error(reason)) } }).catch(() => headerOnly);
+    const cannot = { read: () => Promise.reject(new Error(reason)) };
+    return scanFiles(inputs(), { concurrency: SCAN_CONCURRENCY, pictures: cannot, ...(request.documents === true ? { documents: cannot } : {}) }).catch(() => headerOnly);
   }
 }
 
@@ -371,10 +377,12 @@ function makeCopies(here: Current): Promise<CleanCopies> {
   const request = here.check!;
   const report = here.report!;
   const made = engine
-    .then(({ prepareCleanCopies, maskPlans, regionKey }) => {
+    .then(({ prepareCleanCopies, maskPlans, documentPlans, regionKey }) => {
       const visible = here.pictures?.keptVisible();
-      const plans = maskPlans(report.files, (finding, file) => visible !== undefined && finding.region !== undefined && visible.has(regionKey(file.path, finding.region)));
-      return prepareCleanCopies(request.files, request.paths, { plans, reader: textReader });
+      const keep = (finding: Finding, file: FileReport): boolean => visible !== undefined && finding.region !== undefined && visible.has(regionKey(file.path, finding.region));
+      const plans = maskPlans(report.files, keep);
+      const documents = request.documents === true ? { plans: documentPlans(report.files, keep), reader: textReader } : undefined;
+      return prepareCleanCopies(request.files, request.paths, { plans, reader: textReader }, documents);
     })
     .then(
       (c) => c,
@@ -675,6 +683,7 @@ function fillDeidentifySlot(here: Current): void {
     here.copies.masked.regions > 0 && t('dialog_deidentify_masked', [String(here.copies.masked.regions)]),
     here.copies.pictureMayShowText.length > 0 && t('dialog_deidentify_caveat_picture', [String(here.copies.pictureMayShowText.length)]),
     here.copies.faceMayBeRebuilt.length > 0 && t('dialog_deidentify_caveat_face', [String(here.copies.faceMayBeRebuilt.length)]),
+    here.copies.imageOnlyPdfs.length > 0 && t('dialog_deidentify_image_only_pdf', [String(here.copies.imageOnlyPdfs.length)]),
   ].filter((c): c is string => typeof c === 'string');
   const hint = el('p', { class: 'hint', id: 'spg-deidentify-hint' }, [t('dialog_action_deidentify_hint'), ...caveats].join(' '));
   const b = button('deidentify', t('dialog_action_deidentify'), 'primary', () => decide('deidentified'));

@@ -8,4 +8,5 @@ export { readZip } from '../../core/zip/zip';
 export { maskPlans } from '../../core/text/picture-findings';
 export { prepareCleanCopies } from './clean-copy';
 export { PicturePanel, picturesForPanel } from './picture-panel';
-export { workerPictureReading, hasPictures, regionKey, zipEntryBlob, withoutPictureGuesses } from './pictures';
+export { workerPictureReading, workerDocumentReading, hasPictures, hasDocuments, regionKey, zipEntryBlob, withoutPictureGuesses } from './pictures';
+export { documentPlans } from '../../core/documents/document-clean';

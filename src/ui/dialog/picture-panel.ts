@@ -2,9 +2,10 @@
 // region outlined and numbered, and beside them the text read and whether it will be masked in the
 // de-identified copy. Regions that repeat the patient's details are always masked; any other may be
 // unticked by the person (a "PORTABLE", a probe frequency). Pictures whose text could not be checked are
-// shown so the person can look. Frames are decoded and shrunk by the text worker, never on this thread.
+// shown so the person can look. Photos, screenshots and PDF pages (on the sites where they are checked) are
+// shown the same way, a PDF by its pages. Frames are decoded and shrunk by the text worker, never on this thread.
 
-import type { FileReport, Finding, ScanReport } from '../../core/report';
+import type { FileReport, Finding, FindingRegion, ScanReport } from '../../core/report';
 import { el } from '../shared/element';
 import { displayPath, type Translate } from './explain';
 import { mayStayVisible, regionKey } from './pictures';
@@ -34,7 +35,9 @@ export interface PanelPicture {
   input: number;
   /** The entry's path inside the zip, for a zip entry. */
   entry?: string;
-  /** The frames to show (1-based), with text first. */
+  /** A DICOM file's picture, a photo or screenshot, or a PDF (whose `frames` are pages). */
+  kind: 'dicom' | 'image' | 'pdf';
+  /** The frames (or PDF pages) to show (1-based), with text first. */
   frames: number[];
   regions: PanelRegion[];
   /** Set when its text could not be checked: why. */
@@ -42,6 +45,16 @@ export interface PanelPicture {
 }
 
 const PIXEL_DATA = '7FE00010';
+
+/** The frame or PDF page a region is in (1-based). */
+function placeOf(region: FindingRegion): number {
+  return region.page ?? region.frame ?? 1;
+}
+
+/** A line of text found at a place in the picture or page (text read in a picture, a PDF's text or comment). */
+function isPlacedText(f: Finding): boolean {
+  return f.region !== undefined && f.value !== undefined && (f.tag === PIXEL_DATA || f.tag.startsWith('pdf:'));
+}
 
 /**
  * The pictures the panel shows, in upload order: every file or zip entry with text read in it, and every
@@ -55,17 +68,23 @@ export function picturesForPanel(report: ScanReport): PanelPicture[] {
         r.entries.forEach(visit);
         return;
       }
-      const lines = r.findings.filter((f) => f.tag === PIXEL_DATA && f.region && f.value !== undefined);
-      const unchecked = r.findings.find((f) => f.category === 'picture-content' && f.value === undefined && (f.tag === PIXEL_DATA || f.tag === '00280301'));
-      if (lines.length === 0 && !unchecked) return;
-      const frames = [...new Set(lines.map((f) => f.region!.frame ?? 1))].sort((a, b) => a - b);
+      const lines = r.findings.filter(isPlacedText);
+      const document = r.document?.kind;
+      const unchecked = document
+        ? (r.verdict === 'unreadable' || r.document?.pictureText === 'not-read' ? { tag: PIXEL_DATA, note: r.reason ?? r.document?.reason ?? '' } : undefined)
+        : r.findings.find((f) => f.category === 'picture-content' && f.value === undefined && (f.tag === PIXEL_DATA || f.tag === '00280301'));
+      // A photo or PDF with findings is shown even when they are only its metadata (a GPS position).
+      const shownAnyway = document !== undefined && r.findings.length > 0 && r.verdict !== 'unreadable';
+      if (lines.length === 0 && !unchecked && !shownAnyway) return;
+      const frames = [...new Set(lines.map((f) => placeOf(f.region!)))].sort((a, b) => a - b);
       out.push({
         path: r.path,
         input,
         ...(r === top ? {} : { entry: r.path.slice(top.path.length + 1) }),
+        kind: document ?? 'dicom',
         frames: frames.length > 0 ? frames.slice(0, MAX_FRAMES_SHOWN) : [1],
         regions: lines.map((finding, i) => ({ number: i + 1, key: regionKey(r.path, finding.region!), finding, optional: mayStayVisible(finding) })),
-        ...(lines.length === 0 || unchecked?.tag === PIXEL_DATA ? { notChecked: unchecked?.note ?? '' } : {}),
+        ...(unchecked && (lines.length === 0 || unchecked.tag === PIXEL_DATA) ? { notChecked: unchecked.note ?? '' } : {}),
       });
     };
     visit(top);
@@ -144,7 +163,9 @@ export class PicturePanel {
       this.onChange();
     });
     // The frame is said only when the picture has text in more than one.
-    const where = f.region?.frame !== undefined && picture.frames.length > 1 ? t('dialog_pictures_frame', [String(f.region.frame)]) : '';
+    const where = f.region?.page !== undefined && picture.frames.length > 1
+      ? t('dialog_pictures_page', [String(f.region.page)])
+      : f.region?.frame !== undefined && picture.frames.length > 1 ? t('dialog_pictures_frame', [String(f.region.frame)]) : '';
     return el('li', { class: `region severity-${f.severity}` },
       box,
       el('label', { for: id },
@@ -159,7 +180,10 @@ export class PicturePanel {
       if (!this.stillShown()) return;
       let shown: PicturePreview;
       try {
-        shown = await this.reader.preview(await this.bytesOf(picture), frame, PREVIEW_MAX_SIDE);
+        const bytes = await this.bytesOf(picture);
+        shown = picture.kind === 'dicom'
+          ? await this.reader.preview(bytes, frame, PREVIEW_MAX_SIDE)
+          : await this.reader.documentPreview(bytes, picture.kind === 'pdf' ? frame : undefined, PREVIEW_MAX_SIDE);
       } catch (e) {
         slot.replaceChildren(el('p', { class: 'picture-unshown' }, this.t('dialog_pictures_unshown', [e instanceof Error ? e.message : ''])));
         continue;
@@ -171,9 +195,10 @@ export class PicturePanel {
   /** The frame with each region of it outlined and numbered (red: masked; dashed: left visible). */
   private canvasOf(picture: PanelPicture, frame: number, shown: PicturePreview): HTMLElement {
     const canvas = el('canvas', { class: 'picture-canvas', width: String(shown.width), height: String(shown.height) }) as HTMLCanvasElement;
-    const regions = picture.regions.filter((r) => (r.finding.region?.frame ?? 1) === frame);
+    const regions = picture.regions.filter((r) => placeOf(r.finding.region!) === frame);
+    const page = picture.kind === 'pdf';
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', this.t('dialog_pictures_frame_label', [String(frame), String(regions.length)]));
+    canvas.setAttribute('aria-label', this.t(page ? 'dialog_pictures_page_label' : 'dialog_pictures_frame_label', [String(frame), String(regions.length)]));
     const context = canvas.getContext('2d');
     if (context) {
       context.putImageData(new ImageData(shown.rgba, shown.width, shown.height), 0, 0);
@@ -186,7 +211,7 @@ export class PicturePanel {
     };
     this.element.addEventListener('change', redraw);
     return el('figure', { class: 'picture-figure' }, canvas,
-      el('figcaption', {}, this.t('dialog_pictures_frame', [String(frame)])));
+      el('figcaption', {}, this.t(page ? 'dialog_pictures_page' : 'dialog_pictures_frame', [String(frame)])));
   }
 
   private outline(context: CanvasRenderingContext2D, regions: readonly PanelRegion[], scale: number): void {

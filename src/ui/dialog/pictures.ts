@@ -2,7 +2,7 @@
 // worker (a file of the upload is handed over as it is, a zip entry as its bytes), which files have a
 // picture, and the keys the person's choices about regions are kept under.
 
-import type { PictureReading } from '../../core/scan';
+import type { DocumentReading, PictureReading } from '../../core/scan';
 import type { FileReport, Finding, FindingRegion, ScanReport } from '../../core/report';
 import { verdictFor } from '../../core/report';
 import type { TextReader } from '../text/client';
@@ -19,6 +19,20 @@ export function workerPictureReading(files: readonly File[], reader: TextReader,
   };
 }
 
+/**
+ * The engine's check of pictures and PDFs that are not DICOM, done by the text worker. A file of the upload
+ * is handed over as it is; with `fromSource`, always the bytes the scan reads (the check of a copy).
+ */
+export function workerDocumentReading(files: readonly File[], reader: TextReader, fromSource = false): DocumentReading {
+  return {
+    async read(request) {
+      const file = request.nested || fromSource ? undefined : files[request.input];
+      const blob = file ?? new Blob([(await request.source.read(0, request.source.size)) as Uint8Array<ArrayBuffer>]);
+      return reader.checkDocument(blob);
+    },
+  };
+}
+
 function leaves(reports: readonly FileReport[]): FileReport[] {
   return reports.flatMap((r) => (r.entries ? leaves(r.entries) : [r]));
 }
@@ -28,9 +42,14 @@ export function hasPictures(report: ScanReport): boolean {
   return leaves(report.files).some((r) => r.pixels !== undefined && r.verdict !== 'unreadable');
 }
 
+/** Whether any file of the upload (zip entries included) is a picture or PDF that is not DICOM. */
+export function hasDocuments(report: ScanReport): boolean {
+  return leaves(report.files).some((r) => r.format === 'image' || r.format === 'pdf');
+}
+
 /** The key of a text region of a file, under which the person's choice to leave it visible is kept. */
 export function regionKey(path: string, region: FindingRegion): string {
-  return `${path}\u0000${region.x},${region.y},${region.width},${region.height}`;
+  return `${path}\u0000${region.page !== undefined ? `p${region.page}:` : ''}${region.x},${region.y},${region.width},${region.height}`;
 }
 
 /** Whether the person may leave a line of text visible: only when it repeats none of the patient's details. */

@@ -58,6 +58,11 @@ export interface CheckRequest {
    * dialog offers only Cancel meanwhile, and a PolicyMessage follows.
    */
   policySettled?: boolean;
+  /**
+   * True on the sites where pictures (photos, screenshots) and PDFs are checked as well: their metadata and
+   * text are read, and they get cleaned copies. Anything but true: they pass as they are, unread.
+   */
+  documents?: boolean;
 }
 
 /** Guard → dialog: the settings in force for a check sent before the administrator's policy was read. */

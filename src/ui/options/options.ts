@@ -180,14 +180,15 @@ function siteListEditor(id: string, labelKey: string, addKey: string, removeKey:
 }
 
 /** Adds a host to one of the person's own site lists (once). */
-const addTo = (list: 'sites' | 'exceptions') => (host: string): void =>
+const addTo = (list: 'sites' | 'exceptions' | 'documentSites') => (host: string): void =>
   save((own) => ({ ...own, [list]: own[list].includes(host) ? own[list] : [...own[list], host] }));
 /** Removes a host from one of the person's own site lists. */
-const removeFrom = (list: 'sites' | 'exceptions') => (host: string): void =>
+const removeFrom = (list: 'sites' | 'exceptions' | 'documentSites') => (host: string): void =>
   save((own) => ({ ...own, [list]: own[list].filter((s) => s !== host) }));
 
 const addedSites = siteListEditor('added-sites', 'options_addSiteLabel', 'options_addSite', 'options_removeSite', 'options_noAddedSites', addTo('sites'), removeFrom('sites'));
 const exceptions = siteListEditor('exceptions', 'options_addExceptionLabel', 'options_addException', 'options_removeException', 'options_noExceptions', addTo('exceptions'), removeFrom('exceptions'));
+const documentSites = siteListEditor('document-sites', 'options_addDocumentSiteLabel', 'options_addSite', 'options_removeSite', 'options_noDocumentSites', addTo('documentSites'), removeFrom('documentSites'));
 const exceptionsManaged = el('p', { class: 'managed', id: 'exceptions-managed', hidden: true }, t('options_exceptionsManaged'));
 
 const historySummary = el('p', { id: 'history-summary' });
@@ -243,6 +244,7 @@ function refresh(): void {
   }
   showRadios(scope, settings.protection, isManaged('protection'));
   addedSites.render(settings.sites, settings.enforcedSites);
+  documentSites.render(settings.documentSites, settings.enforcedDocumentSites);
   const exceptionsLocked = isManaged('exceptions');
   exceptions.render(exceptionsLocked ? [] : settings.exceptions);
   exceptionsManaged.hidden = !exceptionsLocked;
@@ -291,6 +293,13 @@ function build(): void {
       el('p', { class: 'help' }, t('options_addedSitesHelp')),
       addedSites.list,
       addedSites.form,
+    ),
+    section(
+      'document-sites',
+      'options_documentSitesHeading',
+      el('p', { class: 'help' }, t('options_documentSitesHelp')),
+      documentSites.list,
+      documentSites.form,
     ),
     section('exceptions', 'options_exceptionsHeading', el('p', { class: 'help' }, t('options_exceptionsHelp')), exceptions.list, exceptionsManaged, exceptions.form),
     section('history', 'options_historyHeading', el('p', { class: 'help' }, t('options_historyHelp')), historySummary, clearButton),
