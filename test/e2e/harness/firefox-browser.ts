@@ -46,6 +46,8 @@ export interface FirefoxLaunchOptions {
   systemAccess?: boolean;
   /** Environment of the browser process (DISPLAY for a headful run). */
   env?: NodeJS.ProcessEnv;
+  /** More preferences (e.g. `network.dns.localDomains` to serve a listed site's name from the fixture server). */
+  prefs?: Record<string, unknown>;
 }
 
 export async function launchGuardedFirefox(options: FirefoxLaunchOptions = {}): Promise<GuardedFirefox> {
@@ -60,6 +62,7 @@ export async function launchGuardedFirefox(options: FirefoxLaunchOptions = {}): 
     defaultViewport: { width: 1280, height: 900 },
     args: options.systemAccess ? ['--remote-allow-system-access'] : [],
     ...(options.env ? { env: options.env } : {}),
+    ...(options.prefs ? { extraPrefsFirefox: options.prefs } : {}),
   });
   try {
     const extensionId = await browser.installExtension(FIREFOX_EXTENSION_UNDER_TEST);

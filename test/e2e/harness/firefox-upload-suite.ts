@@ -41,6 +41,8 @@ export interface FirefoxSuiteEnv {
 export interface FirefoxSuiteOptions {
   /** Run Firefox with a display (a private Xvfb) and privileged access, for a real clipboard. */
   withDisplay?: boolean;
+  /** More preferences of the browser. */
+  prefs?: Record<string, unknown>;
 }
 
 /** Where a failing test leaves a screenshot of the page. */
@@ -56,9 +58,9 @@ export function setUpFirefoxSuite(options: FirefoxSuiteOptions = {}): FirefoxSui
       env.display = await startXvfb();
       const browserEnv: NodeJS.ProcessEnv = { ...process.env, DISPLAY: env.display.display };
       delete browserEnv.WAYLAND_DISPLAY;
-      env.firefox = await launchGuardedFirefox({ headless: false, systemAccess: true, env: browserEnv });
+      env.firefox = await launchGuardedFirefox({ headless: false, systemAccess: true, env: browserEnv, ...(options.prefs ? { prefs: options.prefs } : {}) });
     } else {
-      env.firefox = await launchGuardedFirefox();
+      env.firefox = await launchGuardedFirefox(options.prefs ? { prefs: options.prefs } : {});
     }
     env.page = env.firefox.page;
   });

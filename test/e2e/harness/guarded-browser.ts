@@ -41,6 +41,8 @@ export interface LaunchOptions {
   readonly userDataDir?: string;
   /** The built extension to load (or several, side by side: a benchmark compares builds); the one under test by default. */
   readonly extensionDir?: string | readonly string[];
+  /** More command-line switches (e.g. `--host-resolver-rules` to serve a listed site's name from the fixture server). */
+  readonly args?: readonly string[];
 }
 
 export async function launchGuardedBrowser(options: LaunchOptions = {}): Promise<GuardedBrowser> {
@@ -64,6 +66,7 @@ export async function launchGuardedBrowser(options: LaunchOptions = {}): Promise
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...(options.args ?? []),
     ],
   });
   const network: NetworkEntry[] = [];

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureFile } from './fixture-files';
 import { describeRequests, startFixtureServer, type FixtureServer } from './fixture-server';
 import { waitForDialog, watchForDialog, type GuardDialog } from './guard-dialog';
-import { launchGuardedBrowser, requestsNotFromFixturePages, type GuardedBrowser } from './guarded-browser';
+import { launchGuardedBrowser, requestsNotFromFixturePages, type GuardedBrowser, type LaunchOptions } from './guarded-browser';
 
 export interface SuiteEnv {
   browser: GuardedBrowser;
@@ -53,11 +53,11 @@ export const QUIET_MS = 500;
 export const PROMPT_MS = 2_000;
 
 /** Registers beforeAll/afterAll for a test file: fixture server, browser with the extension, one page. */
-export function setUpGuardedSuite(options: { initScripts?: string[] } = {}): SuiteEnv {
+export function setUpGuardedSuite(options: { initScripts?: string[]; launch?: LaunchOptions } = {}): SuiteEnv {
   const env = {} as SuiteEnv;
   beforeAll(async () => {
     env.server = await startFixtureServer();
-    env.browser = await launchGuardedBrowser();
+    env.browser = await launchGuardedBrowser(options.launch);
     env.page = env.browser.page;
     env.workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spg-e2e-files-'));
     for (const script of options.initScripts ?? []) await env.browser.context.addInitScript(script);
