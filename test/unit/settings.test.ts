@@ -260,12 +260,13 @@ describe('managed settings', () => {
     };
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBeUndefined();
-    expect(Object.keys(schema.properties).sort()).toEqual(['allowOriginal', 'allowSiteExceptions', 'deidentify', 'extraSites', 'mode', 'protection']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['allowOriginal', 'allowSiteExceptions', 'deidentify', 'documentSites', 'extraSites', 'mode', 'protection']);
     expect(schema.properties.mode).toMatchObject({ type: 'string', enum: [...WARNING_MODES] });
     expect(schema.properties.protection).toMatchObject({ type: 'string', enum: [...PROTECTION_SCOPES] });
     expect(schema.properties.allowOriginal!.type).toBe('boolean');
     expect(schema.properties.allowSiteExceptions!.type).toBe('boolean');
     expect(schema.properties.extraSites).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(schema.properties.documentSites).toMatchObject({ type: 'array', items: { type: 'string' } });
     expect(schema.properties.deidentify!.type).toBe('object');
     expect(Object.keys(schema.properties.deidentify!.properties!).sort()).toEqual([...DEIDENTIFY_OPTION_NAMES].sort());
     for (const option of Object.values(schema.properties.deidentify!.properties!)) expect(option.type).toBe('boolean');
