@@ -10,7 +10,7 @@ import type { DocumentReport } from '../../../src/core/documents/document-check'
 import { documentPlans, type CleanedDocument, type DocumentPlan } from '../../../src/core/documents/document-clean';
 import { readPictureMetadata } from '../../../src/core/documents/picture-metadata';
 import {
-  cleanUpDocuments, colourPhoto, convertPicture, decodeWithImageMagick, exiftoolTags, PATIENT_LINES, PHOTO_TAGS, reportPdf, tesseractText, tool,
+  cleanUpDocuments, colourPhoto, convertPicture, decodeWithImageMagick, exiftoolTags, PATIENT_LINES, PHOTO_TAGS, reportPdf, scannedPdf, tesseractText, tool,
   viewerScreenshot, withExif, writeFixture,
   type Screenshot,
 } from '../../fixtures/documents';
@@ -119,6 +119,7 @@ export function documentWorkerTests(ask: () => Ask, options: { timeoutMs: number
   let webp: Uint8Array;
   let heic: Uint8Array;
   let pdf: Uint8Array;
+  let scanned: Uint8Array;
   let damaged: Uint8Array;
 
   beforeAll(async () => {
@@ -127,6 +128,7 @@ export function documentWorkerTests(ask: () => Ask, options: { timeoutMs: number
     webp = convertPicture(screenshot.png, 'webp', ['-define', 'webp:lossless=true']);
     heic = convertPicture(screenshot.png, 'heic', ['-resize', '200x150!']);
     pdf = await reportPdf(2);
+    scanned = await scannedPdf(1);
     damaged = new Uint8Array(4000);
     damaged.set(new TextEncoder().encode('%PDF-1.7\n'));
     for (let i = 9; i < damaged.length; i++) damaged[i] = (i * 73) & 255;
@@ -207,9 +209,24 @@ export function documentWorkerTests(ask: () => Ask, options: { timeoutMs: number
     expect(says(text(originalFile), [NAME])).toBe(true);
     expect(text(copyFile).trim()).toBe('');
     expect(/^(Author|Title|Subject|Creator):/m.test(tool('pdfinfo', [copyFile]).toString())).toBe(false);
-    // The pages were drawn with their fonts (the extension's standard font data): the findings are legible,
-    // the patient's line is not.
+    // The pages were drawn with their text (Helvetica from the extension's standard font data): the findings
+    // are legible, the patient's line is not.
     tool('pdftoppm', ['-r', '144', '-f', '1', '-l', '1', '-png', copyFile, copyFile]);
+    const seen = tool('tesseract', [`${copyFile}-1.png`, '-', '--psm', '4']).toString().toUpperCase();
+    expect(seen).toContain('EFFUSION');
+    expect(says(seen)).toBe(false);
+  }, options.timeoutMs);
+
+  it('a scanned report PDF (no text layer) is drawn and read as a picture, and its copy masks what was read', async () => {
+    const report = await check(scanned);
+    expect(report.document.scannedPages).toBe(1);
+    expect(report.document.pictureText).toBe('read');
+    expect(report.verdict).toBe('identifying');
+    expect(report.findings.some((f) => f.region?.page === 1 && says(f.value, [NAME]))).toBe(true);
+    const copy = await clean(scanned, planOf(report));
+    expect({ imageOnly: copy.imageOnly, pages: copy.pages }).toEqual({ imageOnly: true, pages: 1 });
+    const copyFile = writeFixture('scanned-copy.pdf', copy.bytes);
+    tool('pdftoppm', ['-r', '144', '-png', copyFile, copyFile]);
     const seen = tool('tesseract', [`${copyFile}-1.png`, '-', '--psm', '4']).toString().toUpperCase();
     expect(seen).toContain('EFFUSION');
     expect(says(seen)).toBe(false);
