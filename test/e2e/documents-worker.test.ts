@@ -15,12 +15,15 @@ import { askDocumentWorker, documentWorkerTests, type WorkerAnswer } from './har
 const TIMEOUT_MS = 120_000;
 let browser: GuardedBrowser;
 let url: string;
+/** Every worker the page started (pdf.js must not start its own, nor anything from a blob: URL). */
+const workers: string[] = [];
 
 beforeAll(async () => {
   browser = await launchGuardedBrowser();
   const worker = fs.readdirSync(path.join(EXTENSION_UNDER_TEST, 'assets')).find((f) => /^text-worker-.*\.js$/.test(f));
   if (!worker) throw new Error('the build emits no text worker');
   const id = extensionId(browser.context);
+  browser.page.on('worker', (w) => workers.push(w.url()));
   await browser.page.goto(`chrome-extension://${id}/src/ui/options/index.html`);
   url = `chrome-extension://${id}/assets/${worker}`;
 }, 120_000);
@@ -31,7 +34,9 @@ afterAll(async () => {
 
 documentWorkerTests(() => async (requests) => (await browser.page.evaluate(askDocumentWorker, { url, requests, timeoutMs: TIMEOUT_MS - 10_000 })) as WorkerAnswer[], { timeoutMs: TIMEOUT_MS });
 
-it('no request left the browser while the worker checked and cleaned', () => {
+it('no request left the browser while the worker checked and cleaned, and pdf.js started no worker of its own', () => {
   // No fixture page here: any http(s) request at all would be the extension's (a worker's is not attributed).
   expect(browser.network).toEqual([]);
+  // The text worker and, inside it, tesseract.js's reader: both the extension's own files.
+  expect([...new Set(workers)].sort()).toEqual([url, new URL('/tesseract/worker.min.js', url).href].sort());
 });

@@ -203,10 +203,10 @@ function shrunk(image: Image8, maxSide: number): PicturePreview {
 }
 
 /**
- * A picture to show: a picture file as it is stored (its regions are in stored pixels), or page `page`
- * (1-based) of a PDF drawn at most `maxSide` pixels on its longer side. `scale` is preview pixels per pixel
- * of the report's regions (stored pixels of a picture; pixels of a PDF page at PDF_PAGE_SCALE).
- * Throws with a plain reason.
+ * A picture to show: a picture file as it is stored (its regions are in stored pixels; `page` is not asked),
+ * or page `page` (1-based, the first when undefined) of a PDF, at most `maxSide` pixels on its longer side.
+ * `scale` is preview pixels per pixel of the report's regions (stored pixels of a picture; pixels of a PDF
+ * page at PDF_PAGE_SCALE). Throws with a plain reason.
  */
 export async function documentPreview(file: Blob, page: number | undefined, maxSide: number, host: DocumentCleanHost): Promise<PicturePreview> {
   if (!(maxSide >= 1)) throw new DocumentHostError('the preview has no room');
