@@ -65,6 +65,27 @@ function textEngineFiles(): Plugin {
   };
 }
 
+/**
+ * pdf.js's data, copied from pdfjs-dist into the extension's pdfjs/ folder (src/ui/text/document-host.ts
+ * points pdf.js at it): the standard fonts' outlines (text in the 14 fonts a PDF may name without embedding
+ * them), the CMaps of CJK fonts, the colour profile of CMYK pages and the JPEG 2000, JBIG2 and colour
+ * management WebAssembly with their licences. Fetched by pdf.js inside the text worker, never from the network.
+ */
+function pdfjsFiles(): Plugin {
+  return {
+    name: 'spg-pdfjs-files',
+    apply: 'build',
+    generateBundle() {
+      for (const folder of ['standard_fonts', 'cmaps', 'wasm', 'iccs']) {
+        const dir = packageFile('pdfjs-dist', folder);
+        for (const name of fs.readdirSync(dir)) {
+          this.emitFile({ type: 'asset', fileName: `pdfjs/${folder}/${name}`, source: fs.readFileSync(path.join(dir, name)) });
+        }
+      }
+    },
+  };
+}
+
 /** The Firefox manifest: the same source, minus Chrome-only keys (`minimum_chrome_version`, `key`), plus browser_specific_settings. */
 export function firefoxManifest(source: Manifest): Manifest {
   const m: Manifest = structuredClone(source);
@@ -86,6 +107,7 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [
       textEngineFiles(),
+      pdfjsFiles(),
       crx({
         manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export,
         browser: firefox ? 'firefox' : 'chrome',

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appKind, estimateJpegQuality, jpegComments, jpegLayout, stripJpeg } from '../../src/core/documents/jpeg-file';
 import { decodePngRaw, fillPngRegions, pngChunks, pngImage, pngTexts } from '../../src/core/documents/png-file';
 import { gifLayout, webpChunks, webpSize } from '../../src/core/documents/webp-gif-files';
-import { decodePicture, pictureSize } from '../../src/core/documents/picture-decode';
+import { decodePicture, pictureSize, PictureDecodeError } from '../../src/core/documents/picture-decode';
 import { exifrFindings, readPictureMetadata } from '../../src/core/documents/picture-metadata';
 import { cleanPicture } from '../../src/core/documents/picture-clean';
 import { cleanPdf } from '../../src/core/documents/pdf-clean';
@@ -298,6 +298,9 @@ describe('pictures no decoder takes', () => {
     expect(await pictureSize(new Uint8Array([0x49, 0x49, 42, 0, 8, 0, 0, 0, 0, 0]), 'tiff')).toBeUndefined();
     await expect(decodePicture(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 '), 'webp', decoders)).rejects.toThrow(/header is damaged/);
     await expect(decodePicture(convertPicture(viewerScreenshot().png, 'heic', ['-resize', '64x48!']), 'heif', { heif: async () => { throw new Error('refused'); } })).rejects.toThrow(/HEIC\/HEIF picture could not be decoded/);
+    // A host decoder's own reason (a browser without HEIC support) is kept.
+    const own = new PictureDecodeError('this browser cannot decode HEIC pictures');
+    await expect(decodePicture(convertPicture(viewerScreenshot().png, 'heic', ['-resize', '64x48!']), 'heif', { heif: async () => { throw own; } })).rejects.toThrow(/^this browser cannot decode HEIC pictures$/);
   });
 
   it('pictures that cannot be cleaned say why', async () => {

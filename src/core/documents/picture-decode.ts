@@ -206,7 +206,9 @@ export async function decodePicture(bytes: Uint8Array, format: ImageFormat, host
       let decoded: RgbaPicture;
       try {
         decoded = await decoder(bytes);
-      } catch {
+      } catch (e) {
+        // A host's decoder that knows why (a browser that cannot decode the format at all) says so.
+        if (e instanceof PictureDecodeError) throw e;
         throw new PictureDecodeError(`the ${name} picture could not be decoded (it is damaged, or its decoder refused it)`);
       }
       return fromRgba(decoded);
