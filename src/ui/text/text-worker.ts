@@ -156,6 +156,8 @@ let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as ToTextWorker;
   // Reads, checks and copies take turns (one engine); previews are drawn at once, between the steps of a read.
-  if (message.type === 'preview' || message.type === 'frame' || message.type === 'document-preview') void handle(message);
+  // The engine's warm-up does not hold the queue: a photo's metadata and look, or a PDF's text layer, need
+  // no engine and are checked while it loads (whatever needs it waits for the same load).
+  if (message.type === 'warm-up' || message.type === 'preview' || message.type === 'frame' || message.type === 'document-preview') void handle(message);
   else queue = queue.then(() => handle(message));
 };
