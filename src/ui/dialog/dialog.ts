@@ -157,6 +157,8 @@ function parse(data: unknown): GuardToDialog | undefined {
     allowOriginal: data.allowOriginal === true && data.mode !== 'block',
     mode: modeOf(data.mode),
     policySettled: data.policySettled === true,
+    // Pictures and PDFs are read only when the guard says this site asks for it.
+    documents: data.documents === true,
   };
 }
 
