@@ -143,6 +143,10 @@ describe('reader crops', () => {
     expect(readsAsText('6L3', 10)).toBe(false);
     expect(readsAsText('6L3', 45)).toBe(true);
     expect(readsAsText('ed', 37)).toBe(false);
+    // A short sure guess in a box no line of text would fill (a lung the detector boxed) is not text.
+    expect(readsAsText('09', 90, false)).toBe(false);
+    expect(readsAsText('09', 90, true)).toBe(true);
+    expect(readsAsText('DOE JANE', 60, false)).toBe(true);
   });
 
   it('keeps unreadable boxes shaped like a line of text, not large blocks', () => {

@@ -162,8 +162,9 @@ export async function readPictureText(
   };
 
   const addRegion = (frame: number, box: Rect, reading: Reading): void => {
-    if (!readsAsText(reading.text, reading.confidence)) {
-      if (textShaped(box, frames)) marks.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height });
+    const shaped = textShaped(box, frames);
+    if (!readsAsText(reading.text, reading.confidence, shaped)) {
+      if (shaped) marks.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height });
       return;
     }
     regions.push({ frame: frame + 1, x: box.x, y: box.y, width: box.width, height: box.height, text: reading.text, confidence: reading.confidence, meaning: meaningOf(reading.text, terms) });

@@ -118,11 +118,13 @@ export function tidyText(text: string): string {
 
 /**
  * Whether the reader found something that reads as text: three letters or digits it is not unsure of, or
- * fewer it is fairly sure of (a short guess at low confidence is the reader seeing shapes in speckle).
+ * fewer it is fairly sure of (a short guess at low confidence is the reader seeing shapes in speckle). In a
+ * box no line of text would fill (`shaped` false, see textShaped: a lung or a bone the detector boxed), a
+ * guess of one or two characters is the reader seeing shapes too, however sure it is.
  */
-export function readsAsText(text: string, confidence: number): boolean {
+export function readsAsText(text: string, confidence: number, shaped = true): boolean {
   const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  return (alnum >= 3 && confidence >= 40) || (alnum >= 1 && confidence >= 65);
+  return (alnum >= 3 && confidence >= 40) || (shaped && alnum >= 1 && confidence >= 65);
 }
 
 /**

@@ -288,18 +288,22 @@ async function check(request: CheckRequest): Promise<void> {
     totalBytes: request.files.reduce((n, f) => n + f.size, 0),
   };
   const asked = outcome === 'ask';
+  // Under "always de-identify" a verified copy may go without a question: the findings are shown only if it cannot.
+  const quiet = here.policy?.mode === 'always-deidentify';
   if (asked) {
     // The header findings and Cancel now; the text in the pictures follows.
     here.explanation = explainReport(report, here.context, t);
     here.report = report;
     send({ type: 'outcome', requestId: request.requestId, outcome, counts });
     if (readPictures) here.reading = { done: 0, total: 0 };
-    renderAsking(here);
-    focusDefault();
+    if (!quiet) {
+      renderAsking(here);
+      focusDefault();
+    }
   }
   if (readPictures) {
     here.reading = { done: 0, total: 0 };
-    if (!asked) renderReading(here);
+    if (!asked || quiet) renderReading(here);
     report = await readTheirText(here, request, loaded, report);
     here.reading = undefined;
     if (here.failed || here.decided || current !== here) return;
@@ -315,7 +319,7 @@ async function check(request: CheckRequest): Promise<void> {
       }
       send({ type: 'outcome', requestId: request.requestId, outcome, counts });
     }
-    showAsking(here);
+    if (!quiet) showAsking(here);
   }
   if (!here.policy) {
     // Every other choice once the administrator's policy is known.
