@@ -7,9 +7,10 @@
 // ordinary photo without metadata goes through there untouched; on the other site every one of these files
 // arrives exactly as it was, without the dialog ever opening.
 
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
-import { describeRequests, type FilePart } from './harness/fixture-server';
+import { REPO_ROOT, describeRequests, type FilePart } from './harness/fixture-server';
 import { waitForDialog, watchForDialog, type GuardDialog } from './harness/guard-dialog';
 import { sha256, type FixtureFile } from './harness/fixture-files';
 import { inputPayloads } from './harness/deliveries';
@@ -122,6 +123,9 @@ it('a viewer screenshot with the patient\'s name is held, the lines outlined; th
   expect(lines.join(' | ')).toContain('KOWALCZYK');
   expect(lines.join(' | ')).toContain('88412907');
   expect(await dialog.frame.locator('#spg-pictures canvas').first().getAttribute('aria-label')).toMatch(/^Frame 1 with \d+ areas of text outlined$/);
+  // For the README: the dialog over the AI site with the screenshot's lines (the patient is made up).
+  await dialog.frame.locator('#spg-pictures').scrollIntoViewIfNeeded();
+  await env.page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/dialog-screenshot.png') });
 
   const copy = await receiveCopy(dialog, mark, 'viewer.png');
   const read = tesseractText(new Uint8Array(copy.bytes), 'viewer-copy.png');

@@ -67,8 +67,8 @@ describe('photos, screenshots and PDFs in the panel', () => {
     document: { kind, looksMedical: true, pictureText: kind === 'pdf' ? 'none' : 'read' }, ...extra,
   });
   const gps: Finding = { tag: 'exif:GPSLatitude', keyword: 'GPSPosition', category: 'location', severity: 'high', sequence: [], private: false, value: '51.5, -0.1' };
-  const pdfLine = (value: string, page: number, repeats: string[] = [], y = 60): Finding => ({
-    tag: 'pdf:text', keyword: 'PageText', category: 'name', severity: 'high', sequence: [], private: false,
+  const pdfLine = (value: string, page: number, repeats: string[] = [], y = 60, severity: Finding['severity'] = 'high'): Finding => ({
+    tag: 'pdf:text', keyword: 'PageText', category: 'name', severity, sequence: [], private: false,
     value, region: { page, x: 40, y, width: 200, height: 14 }, text: { repeats: repeats as never, looksLike: [] },
   });
 
@@ -82,7 +82,7 @@ describe('photos, screenshots and PDFs in the panel', () => {
   });
 
   it('a PDF lists the pages with identifying lines; the same place on two pages are two regions', () => {
-    const [pdf] = picturesForPanel({ files: [doc('report.pdf', 'pdf', [pdfLine('Patient: DOE JANE', 2, ['name']), pdfLine('Referring: DR SMITH', 1, [], 90), pdfLine('Patient: DOE JANE', 1, ['name'])])], summary });
+    const [pdf] = picturesForPanel({ files: [doc('report.pdf', 'pdf', [pdfLine('Patient: DOE JANE', 2, ['name']), pdfLine('Clinic opening hours', 1, [], 90, 'medium'), pdfLine('Patient: DOE JANE', 1, ['name'])])], summary });
     expect(pdf).toMatchObject({ kind: 'pdf', frames: [1, 2] });
     const keys = pdf!.regions.map((r) => r.key);
     expect(new Set(keys).size).toBe(3);
@@ -92,6 +92,13 @@ describe('photos, screenshots and PDFs in the panel', () => {
   it('a picture or PDF that could not be checked is shown with the reason', () => {
     const [heic] = picturesForPanel({ files: [doc('photo.heic', 'image', [], { verdict: 'unreadable', reason: 'this browser cannot decode HEIC pictures' })], summary });
     expect(heic).toMatchObject({ kind: 'image', notChecked: 'this browser cannot decode HEIC pictures' });
+  });
+
+  it('a line that looks like a name, date or ID is always masked even when there is no header to repeat', () => {
+    const looks = { ...line('KOWALCZYK, MARTA', 1, 5), severity: 'high' as const };
+    expect(mayStayVisible(looks)).toBe(false);
+    expect(mayStayVisible(line('GAIN 60', 1, 5))).toBe(true);
+    expect(mayStayVisible(line('DOE JANE', 1, 5, ['name']))).toBe(false);
   });
 
   it('knows which uploads hold pictures or PDFs that are not DICOM', () => {

@@ -152,7 +152,7 @@ export class PicturePanel {
     const box = el('input', { type: 'checkbox', id, class: 'region-mask', 'data-region': region.key }) as HTMLInputElement;
     box.checked = !this.unticked.has(region.key);
     const f = region.finding;
-    const reason = el('span', { class: 'region-why', id: `${id}-why` }, region.optional ? t('dialog_pictures_optional') : t('dialog_pictures_required'));
+    const reason = el('span', { class: 'region-why', id: `${id}-why` }, region.optional ? t('dialog_pictures_optional') : (f.text?.repeats.length ?? 0) > 0 ? t('dialog_pictures_required') : t('dialog_pictures_required_looks'));
     if (!region.optional) {
       box.disabled = true;
       box.setAttribute('aria-describedby', `${id}-why`);

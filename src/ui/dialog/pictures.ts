@@ -52,9 +52,13 @@ export function regionKey(path: string, region: FindingRegion): string {
   return `${path}\u0000${region.page !== undefined ? `p${region.page}:` : ''}${region.x},${region.y},${region.width},${region.height}`;
 }
 
-/** Whether the person may leave a line of text visible: only when it repeats none of the patient's details. */
+/**
+ * Whether the person may leave a line of text visible: only when it repeats none of the patient's details and
+ * does not look like a name, a date, an ID or a phone number (high): a screenshot or photo has no header to
+ * compare with, so its name line may repeat nothing and still be the patient's.
+ */
 export function mayStayVisible(finding: Finding): boolean {
-  return (finding.text?.repeats.length ?? 0) === 0;
+  return (finding.text?.repeats.length ?? 0) === 0 && finding.severity !== 'high';
 }
 
 /** The bytes of a zip entry of an upload's file (`dir/IM1`; one level of zip only). */
