@@ -1,7 +1,12 @@
 // Keyed pseudonyms for de-identification: new UIDs and per-patient date offsets from HMAC-SHA-256 with a
 // secret key (WebCrypto), so the same original always maps to the same pseudonym under the same key
 // (series, studies and references stay consistent across files and uploads) and nobody without the key
-// can match a pseudonym back to its original.
+// can match a pseudonym back to its original. Where WebCrypto's `subtle` is missing (Firefox gives none to
+// the dialog's frame on a page served over plain HTTP: not a secure context), the same HMAC is computed by
+// @noble/hashes.
+
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 /** UIDs of the DICOM standard itself (SOP classes, transfer syntaxes, coding schemes): never identifying. */
 const STANDARD_UID_ROOT = '1.2.840.10008.';
@@ -32,16 +37,21 @@ export class Pseudonyms {
   private readonly uids = new Map<string, string>();
   private readonly offsets = new Map<string, number>();
 
-  private constructor(private readonly key: CryptoKey) {}
+  private constructor(private readonly sign: (message: Uint8Array) => Promise<Uint8Array>) {}
 
   static async create(key: Uint8Array): Promise<Pseudonyms> {
     if (key.length < 16) throw new Error('the de-identification key must be at least 16 bytes long');
-    const cryptoKey = await crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    return new Pseudonyms(cryptoKey);
+    const subtle = (globalThis.crypto as Crypto | undefined)?.subtle;
+    if (!subtle) {
+      const own = new Uint8Array(key);
+      return new Pseudonyms(async (message) => hmac(sha256, own, message));
+    }
+    const cryptoKey = await subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return new Pseudonyms(async (message) => new Uint8Array(await subtle.sign('HMAC', cryptoKey, message as Uint8Array<ArrayBuffer>)));
   }
 
-  private async mac(domain: string, value: string): Promise<Uint8Array> {
-    return new Uint8Array(await crypto.subtle.sign('HMAC', this.key, encoder.encode(`${domain}\u0000${value}`)));
+  private mac(domain: string, value: string): Promise<Uint8Array> {
+    return this.sign(encoder.encode(`${domain}\u0000${value}`));
   }
 
   /** Works out the pseudonyms of these UIDs so that `uid()` can answer them synchronously. */

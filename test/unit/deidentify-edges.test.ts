@@ -3,7 +3,7 @@
 // keyed date and UID pseudonyms on values that are not plain dates. Every failure must come back as
 // 'failed' with a plain reason (never a throw, never a partly cleaned copy); the input is never changed.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gzipSync, strToU8, unzipSync, zipSync } from 'fflate';
 import { deidentifyFiles, type DeidentifyResult } from '../../src/core/deidentify';
 import { Pseudonyms, shiftDate, shiftDateTime } from '../../src/core/pseudonym';
@@ -191,6 +191,23 @@ describe('keyed pseudonyms', () => {
     expect(a).toBeGreaterThan(-3650);
     const again = await (await Pseudonyms.create(KEY)).dateOffset('patient-a');
     expect(again).toBe(a);
+  });
+
+  it('without WebCrypto (Firefox on a plain-HTTP page) give the same pseudonyms, from @noble/hashes', async () => {
+    const uids = ['1.2.3.4', '1.2.826.0.1.3680043.10.1137.5.1'];
+    const withSubtle = await Pseudonyms.create(KEY);
+    await withSubtle.prepareUids(uids);
+    const offset = await withSubtle.dateOffset('patient-a');
+    vi.stubGlobal('crypto', { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
+    try {
+      expect((globalThis.crypto as Crypto).subtle).toBeUndefined();
+      const without = await Pseudonyms.create(KEY);
+      await without.prepareUids(uids);
+      for (const u of uids) expect(without.uid(u)).toBe(withSubtle.uid(u));
+      expect(await without.dateOffset('patient-a')).toBe(offset);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('move dates, ranges, open ranges, several values and the old dotted form', () => {
