@@ -67,8 +67,6 @@ async function copyOf(name: string, bytes: Buffer, waitForRegions: boolean): Pro
   } else {
     expect((await dialog.view())?.text ?? '').toContain('Where the picture was taken');
   }
-  await new Promise((r) => setTimeout(r, 15000));
-  console.log('REASON', await dialog.frame.evaluate(() => Array.from(document.querySelectorAll('.unavailable-reason'), (e) => e.textContent).join(' / ')));
   await dialog.uploadDeidentified(TIMEOUT_MS);
   await dialog.waitClosed();
   await env.server.waitForFiles(mark, 1, 15_000);
