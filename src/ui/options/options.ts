@@ -134,7 +134,7 @@ const deidentify = DEIDENTIFY_OPTION_NAMES.map((name) => ({
 const scope = radioGroup('scope', PROTECTION_SCOPES, 'options_scopeLegend', (v) => `options_scope${SCOPE_KEYS[v]}`, (v) => `options_scope${SCOPE_KEYS[v]}Help`, 'scope-managed');
 
 /** A list of sites with a remove button each, and a form to add one. */
-function siteListEditor(id: string, labelKey: string, addKey: string, removeKey: string, emptyKey: string, onAdd: (host: string) => void, onRemove: (host: string) => void) {
+function siteListEditor(id: string, labelKey: string, addKey: string, removeKey: string, emptyKey: string, onAdd: (host: string) => void, onRemove: (host: string) => void, lockedKey = 'options_enforcedSite') {
   const list = el('ul', { class: 'site-list', id: `${id}-list`, 'aria-labelledby': `${id}-heading` });
   const input = el('input', { type: 'text', id: `${id}-input`, inputmode: 'url', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-error` });
   const error = el('p', { class: 'error-text', id: `${id}-error`, hidden: true }, t('options_siteInvalid'));
@@ -162,7 +162,7 @@ function siteListEditor(id: string, labelKey: string, addKey: string, removeKey:
   const render = (hosts: readonly string[], locked: readonly string[] = []): void => {
     const items: HTMLElement[] = [];
     for (const host of locked) {
-      items.push(el('li', { 'data-site': host, 'data-managed': 'true' }, el('span', { class: 'host' }, host), el('span', { class: 'managed' }, t('options_enforcedSite'))));
+      items.push(el('li', { 'data-site': host, 'data-managed': 'true' }, el('span', { class: 'host' }, host), el('span', { class: 'managed' }, t(lockedKey))));
     }
     for (const host of hosts) {
       const remove = el('button', { type: 'button', class: 'secondary small-button', 'aria-label': t(removeKey + 'Label', host) }, t(removeKey));
@@ -188,7 +188,7 @@ const removeFrom = (list: 'sites' | 'exceptions' | 'documentSites') => (host: st
 
 const addedSites = siteListEditor('added-sites', 'options_addSiteLabel', 'options_addSite', 'options_removeSite', 'options_noAddedSites', addTo('sites'), removeFrom('sites'));
 const exceptions = siteListEditor('exceptions', 'options_addExceptionLabel', 'options_addException', 'options_removeException', 'options_noExceptions', addTo('exceptions'), removeFrom('exceptions'));
-const documentSites = siteListEditor('document-sites', 'options_addDocumentSiteLabel', 'options_addSite', 'options_removeSite', 'options_noDocumentSites', addTo('documentSites'), removeFrom('documentSites'));
+const documentSites = siteListEditor('document-sites', 'options_addDocumentSiteLabel', 'options_addSite', 'options_removeSite', 'options_noDocumentSites', addTo('documentSites'), removeFrom('documentSites'), 'options_enforcedDocumentSite');
 const exceptionsManaged = el('p', { class: 'managed', id: 'exceptions-managed', hidden: true }, t('options_exceptionsManaged'));
 
 const historySummary = el('p', { id: 'history-summary' });
