@@ -20,6 +20,7 @@ import { expectDeidentifiedCopy } from './harness/firefox-upload-suite';
 import { waitForDialog, watchForDialog } from './harness/guard-dialog';
 import { extensionId, unpackedExtensionId } from './harness/guarded-browser';
 import { expectHeld, setUpGuardedSuite, settle } from './harness/upload-path-suite';
+import { cleanUpDocuments, colourPhoto, withExif } from '../fixtures/documents';
 
 /** The extension APIs the test calls inside the extension's own worker (evaluated there, typed here). */
 interface StorageAreaApi {
@@ -29,8 +30,13 @@ interface StorageAreaApi {
 }
 declare const chrome: { storage: { local: StorageAreaApi; managed: StorageAreaApi } };
 
-/** Ask, without "Upload the original anyway"; only listed sites, and 127.0.0.1 (the fixture server) always. */
-const POLICY_ASK: ManagedSettings = { mode: 'ask', allowOriginal: false, protection: 'listed-sites', extraSites: ['127.0.0.1'], deidentify: { retainUids: false } };
+/**
+ * Ask, without "Upload the original anyway"; only listed sites, and 127.0.0.1 (the fixture server) always, where
+ * photos and PDFs are checked too.
+ */
+const POLICY_ASK: ManagedSettings = {
+  mode: 'ask', allowOriginal: false, protection: 'listed-sites', extraSites: ['127.0.0.1'], documentSites: ['127.0.0.1'], deidentify: { retainUids: false },
+};
 /** Always a de-identified copy; the person may not turn protection off for a site. */
 const POLICY_DEIDENTIFY: ManagedSettings = { mode: 'always-deidentify', allowSiteExceptions: false };
 /** Files that identify someone never go. */
@@ -46,6 +52,7 @@ beforeAllAsRoot(() => {
 });
 afterAll(() => {
   removeChromiumPolicy();
+  cleanUpDocuments();
 });
 
 const env = setUpGuardedSuite();
@@ -154,6 +161,7 @@ describe('policy: ask, no "Upload the original anyway", listed sites only, 127.0
     expect(await options.locator('#deidentify-retainUids').isDisabled()).toBe(true);
     expect(await options.locator('#deidentify-retainPatientCharacteristics').isDisabled(), 'an option the policy leaves out').toBe(false);
     expect(await options.locator('#added-sites-list li[data-site="127.0.0.1"][data-managed="true"]').count()).toBe(1);
+    expect(await options.locator('#document-sites-list li[data-site="127.0.0.1"][data-managed="true"]').textContent()).toContain('Checked: set by your organisation');
     expect(await options.locator('#exceptions-managed').isVisible(), 'exceptions are still the person\'s under this policy').toBe(false);
   });
 
@@ -169,6 +177,19 @@ describe('policy: ask, no "Upload the original anyway", listed sites only, 127.0
     await dialog.waitClosed();
     await settle(env);
     await expectHeld(env, frame, mark, 'after Cancel');
+  });
+
+  itAsRoot('a phone photo with a GPS position is held on the site where the policy has pictures checked', async () => {
+    await env.page.bringToFront();
+    await env.page.goto(`${env.server.originA}/plain-input.html`, { waitUntil: 'load' });
+    const mark = env.server.mark();
+    const photo = Buffer.from(withExif(colourPhoto(640, 480), 'policy-gps.jpg', ['-GPSLatitude=52.2297', '-GPSLatitudeRef=N', '-GPSLongitude=21.0122', '-GPSLongitudeRef=E']));
+    await env.page.locator('#file').setInputFiles([{ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    const dialog = await waitForDialog(env.page, 30_000);
+    expect(await dialog.text()).toContain('Where the picture was taken');
+    await expectHeld(env, env.page.mainFrame(), mark, 'while the dialog is open');
+    await dialog.cancel();
+    await dialog.waitClosed();
   });
 
   itAsRoot('on a site outside the listed ones (localhost) the same file goes through with no dialog: the policy\'s scope, not the person\'s all-sites', async () => {
