@@ -39,11 +39,16 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
     held.release(held.files, 'original');
     return;
   }
-  const documents = (): Promise<boolean> => opts.settings.checksDocumentsHere();
+  // Asked (and waited for) only when the first bytes showed a picture or PDF among the files.
+  let askedDocuments: Promise<boolean> | undefined;
+  const documents = (): Promise<boolean> => (askedDocuments ??= opts.settings.checksDocumentsHere());
   if (await nothingMedical(held.files, documents)) {
     held.release(held.files, 'original');
     return;
   }
+  // Whether pictures and PDFs among the files are checked here: as answered, or from what is known now (a DICOM
+  // upload never waits for it). Settled before the policy is looked at, so the policy sent later is this request's.
+  const checksDocuments = askedDocuments ? await askedDocuments : opts.settings.checksDocumentsNow();
   // The dialog opens and checks at once. What it may offer follows the administrator's policy, which can
   // take seconds to arrive right after the browser starts: until then it offers only Cancel, and the policy
   // is sent when read. A site that the settings, once read, leave unprotected gets its files as they were.
@@ -78,8 +83,7 @@ export async function decide(held: HeldUpload, opts: DecideOptions): Promise<voi
       allowOriginal: known ? mayUploadOriginal(known) : false,
       mode: known?.mode ?? 'ask',
       policySettled: known !== undefined,
-      // Known by now (the background answered long before a person picks a file): pictures and PDFs here?
-      documents: await documents(),
+      documents: checksDocuments,
     }), unprotected);
     if (outcome === 'unprotected') {
       frame.close();

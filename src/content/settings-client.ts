@@ -46,6 +46,8 @@ export interface SettingsWatch {
    * site, and the administrator's list when the browser has just started. Unknown after that: yes (fail closed).
    */
   checksDocumentsHere(): Promise<boolean>;
+  /** The same from what is known now, without waiting (before the background answered: yes, fail closed). */
+  checksDocumentsNow(): boolean;
 }
 
 /** How long the guard waits for the background's answer about the site before it assumes the worst. */
@@ -194,6 +196,7 @@ function startWatching(): SettingsWatch {
     settled: () => bothRead.then(() => snapshot),
     settledNow: () => (localRead && managedRead ? snapshot : undefined),
     checksDocumentsHere,
+    checksDocumentsNow: documentsNow,
   };
 }
 
