@@ -9,6 +9,9 @@
 //     same on the AI site for comparison (the photo is checked there: metadata and a look at the pixels).
 // Times are the dialog page's own performance marks (markPaint in src/ui/dialog/dialog.ts) against the
 // change event's time taken in the page by a listener that runs before the guard's.
+// With BENCH_BASELINE_DIST set to another build (e.g. the commit before issue 13, built with `npm run
+// build:extension` in a checkout of it), the unlisted-site row is measured with that build too, in a browser of
+// its own: the difference is what checking pictures and PDFs adds where they are not checked.
 // BENCH_RUNS sets the runs per row (default 5). Builds and snapshots the extension like the e2e suite does.
 
 import os from 'node:os';
@@ -125,12 +128,27 @@ async function main(): Promise<void> {
       listedOrdinary.push(await toRelease(page, server, ordinary));
     },
   ];
+  const baselineDist = process.env.BENCH_BASELINE_DIST;
+  const baselineRows: number[] | undefined = baselineDist ? row(`ordinary 12-megapixel photo, unlisted site, baseline build (${baselineDist}): change → released`) : undefined;
   let version = 'Chromium';
   try {
     version = browser.context.browser()?.version() ?? version;
     for (const run of runs) await run(); // warm-up: first loads of the dialog page, its worker and pdf.js
     for (const r of rows) r.samples.length = 0;
     for (let i = 0; i < RUNS; i++) for (const run of runs) await run();
+    if (baselineDist && baselineRows) {
+      const baseline = await launchGuardedBrowser({ extensionDir: baselineDist, args: [`--host-resolver-rules=MAP ${UNLISTED} 127.0.0.1`, '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable'] });
+      try {
+        await baseline.context.addInitScript(CHANGE_TIMES);
+        for (let i = 0; i <= RUNS; i++) {
+          await baseline.page.goto(on(UNLISTED));
+          const t = await toRelease(baseline.page, server, ordinary);
+          if (i > 0) baselineRows.push(t); // the first is a warm-up
+        }
+      } finally {
+        await baseline.close();
+      }
+    }
     console.log(`Photos and PDFs in ${version} (headless), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}; median of ${RUNS} runs (min–max)`);
     console.log('');
     console.log('| what | median ms | min–max ms |');
