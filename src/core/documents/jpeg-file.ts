@@ -2,6 +2,8 @@
 // quantisation tables, frame header), where its first picture ends, the quality it was saved at (from its
 // quantisation tables), and a copy with every metadata segment left out but the ones a viewer needs.
 
+import { concatBytes } from '../source';
+
 /** A marker segment before the entropy-coded data ends: `start` is the 0xFF of its marker. */
 export interface JpegSegment {
   marker: number;
@@ -246,13 +248,7 @@ export function stripJpeg(bytes: Uint8Array, orientation = 1): Uint8Array {
     parts.push(bytes.subarray(s.start, s.end));
   }
   if (layout.end > cursor) parts.push(bytes.subarray(cursor, layout.end));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The ICC profile segments of a JPEG file, as they are (to carry into a re-encoded copy). */

@@ -5,6 +5,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import { inflateRawLimited } from '../inflate';
 import type { Image8, Rect } from '../text/detection';
+import { concatBytes } from '../source';
 
 /** The most text one compressed text chunk is inflated to. */
 const MAX_TEXT_BYTES = 1024 * 1024;
@@ -354,16 +355,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * The PNG with its text, Exif, time and unknown chunks left out (tEXt, zTXt, iTXt, eXIf, tIME and any
  * private chunk), every other chunk byte for byte: the pixels are not re-encoded. `idat` replaces the image
@@ -389,7 +380,7 @@ export function stripPng(bytes: Uint8Array, idat?: Uint8Array): Uint8Array {
     }
     parts.push(bytes.subarray(c.start, c.end));
   }
-  return join(parts);
+  return concatBytes(parts);
 }
 
 /** The samples compressed as PNG image data (each row filtered with Paeth, or None for sub-byte pixels). */

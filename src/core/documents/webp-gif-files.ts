@@ -2,6 +2,8 @@
 // their metadata (WebP EXIF and XMP chunks; GIF comments and application data), and copies with that
 // metadata left out and every picture byte carried over as it is.
 
+import { concatBytes } from '../source';
+
 export class ContainerError extends Error {
   override readonly name = 'ContainerError';
 }
@@ -18,16 +20,6 @@ function le32(b: Uint8Array, p: number): number {
 
 function le24(b: Uint8Array, p: number): number {
   return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 // ---- WebP --------------------------------------------------------------------------------------------
@@ -94,12 +86,12 @@ export function stripWebp(bytes: Uint8Array): Uint8Array {
     if (c.fourcc === 'VP8X') copy[8] = copy[8]! & ~0x0c;
     parts.push(copy);
   }
-  const body = join(parts);
+  const body = concatBytes(parts);
   const head = new Uint8Array(12);
   head.set([0x52, 0x49, 0x46, 0x46], 0);
   new DataView(head.buffer).setUint32(4, body.length + 4, true);
   head.set([0x57, 0x45, 0x42, 0x50], 8);
-  return join([head, body]);
+  return concatBytes([head, body]);
 }
 
 // ---- GIF ---------------------------------------------------------------------------------------------
@@ -132,7 +124,7 @@ function subBlocks(bytes: Uint8Array, p: number, collect: boolean): { end: numbe
   const parts: Uint8Array[] = [];
   while (p < bytes.length) {
     const size = bytes[p]!;
-    if (size === 0) return { end: p + 1, data: join(parts) };
+    if (size === 0) return { end: p + 1, data: concatBytes(parts) };
     if (p + 1 + size > bytes.length) break;
     if (collect) parts.push(bytes.subarray(p + 1, p + 1 + size));
     p += 1 + size;
@@ -221,5 +213,5 @@ export function stripGif(bytes: Uint8Array): Uint8Array {
     if (b.kind === 'application') return b.id === 'NETSCAPE2.0' || b.id === 'ANIMEXTS1.0';
     return b.kind !== 'extension';
   });
-  return join(kept.map((b) => bytes.subarray(b.start, b.end)));
+  return concatBytes(kept.map((b) => bytes.subarray(b.start, b.end)));
 }
