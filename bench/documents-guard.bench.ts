@@ -16,10 +16,11 @@
 
 import os from 'node:os';
 import type { Page } from 'playwright-core';
+import { CHANGE_TIMES, MARKS_IN_FRAME, changeTimes, median, toRelease } from './browser-timing';
 import { inputPayloads } from '../test/e2e/harness/deliveries';
 import { buildExtensionIfNeeded, snapshotExtension } from '../test/e2e/harness/extension-build';
 import { sha256, type FixtureFile } from '../test/e2e/harness/fixture-files';
-import { startFixtureServer, type FixtureServer } from '../test/e2e/harness/fixture-server';
+import { startFixtureServer } from '../test/e2e/harness/fixture-server';
 import { dialogFrames } from '../test/e2e/harness/guard-dialog';
 import { launchGuardedBrowser } from '../test/e2e/harness/guarded-browser';
 import { PHOTO_TAGS, cleanUpDocuments, colourPhoto, reportPdf, withExif } from '../test/fixtures/documents';
@@ -28,21 +29,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LISTED = 'xrayexplain.com';
 const UNLISTED = 'photos.example';
 
-/** Every change event's time (epoch ms), recorded by a capture listener registered before the guard's. */
-const CHANGE_TIMES = `
-window.__spgChangeTimes = [];
-window.addEventListener('change', function () { window.__spgChangeTimes.push(performance.timeOrigin + performance.now()); }, true);
-`;
-/** Evaluated in the dialog frame: the epoch time of each of its marks. */
-const MARKS_IN_FRAME = `Object.fromEntries(performance.getEntriesByType('mark').reverse().map((m) => [m.name, performance.timeOrigin + m.startTime]))`;
-
 function fixture(name: string, mimeType: string, bytes: Uint8Array): FixtureFile {
   const buffer = Buffer.from(bytes);
   return { name, mimeType, buffer, sha256: sha256(buffer) } as FixtureFile;
-}
-
-async function changeTimes(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __spgChangeTimes: number[] }).__spgChangeTimes);
 }
 
 /** ms from the change event to the choices and to the cleaned copy offered; cancels afterwards. */
@@ -62,22 +51,6 @@ async function toChoices(page: Page, file: FixtureFile): Promise<{ choices: numb
   if (changedAt === undefined) throw new Error('no change event was recorded');
   for (const frame of dialogFrames(page)) await frame.locator('[data-action="cancel"]').click().catch(() => undefined);
   return { choices: marks['spg-choices']! - changedAt, copy: marks['spg-copy']! - changedAt };
-}
-
-/** ms from the change event to the page getting the file (0 when the guard let the event pass). */
-async function toRelease(page: Page, server: FixtureServer, file: FixtureFile): Promise<number> {
-  const mark = server.mark();
-  await page.locator('#file').setInputFiles(inputPayloads([file]));
-  await server.waitForFiles(mark, 1, 60_000);
-  const times = await changeTimes(page);
-  if (times.length === 0) throw new Error('no change event was recorded');
-  return times.length === 1 ? 0 : (times[times.length - 1] ?? 0) - (times[0] ?? 0);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 async function main(): Promise<void> {
@@ -121,11 +94,11 @@ async function main(): Promise<void> {
     },
     async () => {
       await page.goto(on(UNLISTED));
-      unlisted.push(await toRelease(page, server, ordinary));
+      unlisted.push(await toRelease(page, server, 1, () => page.locator('#file').setInputFiles(inputPayloads([ordinary]))));
     },
     async () => {
       await page.goto(on(LISTED));
-      listedOrdinary.push(await toRelease(page, server, ordinary));
+      listedOrdinary.push(await toRelease(page, server, 1, () => page.locator('#file').setInputFiles(inputPayloads([ordinary]))));
     },
   ];
   const baselineDist = process.env.BENCH_BASELINE_DIST;
@@ -142,7 +115,7 @@ async function main(): Promise<void> {
         await baseline.context.addInitScript(CHANGE_TIMES);
         for (let i = 0; i <= RUNS; i++) {
           await baseline.page.goto(on(UNLISTED));
-          const t = await toRelease(baseline.page, server, ordinary);
+          const t = await toRelease(baseline.page, server, 1, () => baseline.page.locator('#file').setInputFiles(inputPayloads([ordinary])));
           if (i > 0) baselineRows.push(t); // the first is a warm-up
         }
       } finally {

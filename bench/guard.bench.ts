@@ -26,10 +26,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { CHANGE_TIMES, MARKS_IN_FRAME, changeTimes, median, toRelease } from './browser-timing';
 import { inputPayloads, startFolderSelection } from '../test/e2e/harness/deliveries';
 import { buildExtensionIfNeeded, snapshotExtension } from '../test/e2e/harness/extension-build';
 import { identifyingDicom, pngFile, writeFolder } from '../test/e2e/harness/fixture-files';
-import { startFixtureServer, type FixtureServer } from '../test/e2e/harness/fixture-server';
+import { startFixtureServer } from '../test/e2e/harness/fixture-server';
 import { dialogFrames } from '../test/e2e/harness/guard-dialog';
 import { launchGuardedBrowser, type GuardedBrowser } from '../test/e2e/harness/guarded-browser';
 import { drawPicture, pictureDicom, cleanUpBurnedIn } from '../test/fixtures/burned-in';
@@ -39,19 +40,9 @@ import { sha256, type FixtureFile } from '../test/e2e/harness/fixture-files';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FOLDER_SIZE = 500;
 
-/** Every change event's time (epoch ms), recorded by a capture listener registered before the guard's. */
-const CHANGE_TIMES = `
-window.__spgChangeTimes = [];
-window.addEventListener('change', function () { window.__spgChangeTimes.push(performance.timeOrigin + performance.now()); }, true);
-`;
-
 interface Row {
   what: string;
   samples: number[];
-}
-
-async function changeTimes(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __spgChangeTimes: number[] }).__spgChangeTimes);
 }
 
 /** Evaluated in the dialog frame: 'choices', 'cancel' (the findings with Cancel only), 'card' (any other view) or 'nothing'. */
@@ -64,9 +55,6 @@ const SHOWN_IN_FRAME = `(() => {
   if (visible('[data-action="cancel"]')) return 'cancel';
   return visible('#spg-dialog') ? 'card' : 'nothing';
 })()`;
-
-/** Evaluated in the dialog frame: the epoch time of each of its marks. */
-const MARKS_IN_FRAME = `Object.fromEntries(performance.getEntriesByType('mark').reverse().map((m) => [m.name, performance.timeOrigin + m.startTime]))`;
 
 /** What a dialog frame shows now: nothing, a card (any view), or the finished check with its choices. */
 type Shown = 'nothing' | 'card' | 'cancel' | 'choices';
@@ -147,22 +135,6 @@ async function toPictures(page: Page, choose: () => Promise<void>): Promise<{ ch
   if (changedAt === undefined) throw new Error('no change event was recorded');
   for (const frame of dialogFrames(page)) await frame.locator('[data-action="cancel"]').click().catch(() => undefined);
   return { choices: marks['spg-choices']! - changedAt, pictures: marks['spg-pictures']! - changedAt, copy: marks['spg-copy']! - changedAt };
-}
-
-/** ms from the first change event to the page getting the files (the replayed change, or the same event). */
-async function toRelease(page: Page, server: FixtureServer, count: number, choose: () => void | Promise<void>): Promise<number> {
-  const mark = server.mark();
-  await choose();
-  await server.waitForFiles(mark, count, 60_000);
-  const times = await changeTimes(page);
-  if (times.length === 0) throw new Error('no change event was recorded');
-  return times.length === 1 ? 0 : (times[times.length - 1] ?? 0) - (times[0] ?? 0);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** A person's pick: a click on the input opens the file chooser, a file is chosen a second later. */
